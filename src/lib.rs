@@ -1,0 +1,35 @@
+//! # unionpay-acp
+//!
+//! A sans-IO client core for UnionPay online payments (全渠道, ACP message version 5.1.0,
+//! and 5.0.0 for legacy verification), for the no-redirect / token product (银联无跳转支付).
+//!
+//! ```text
+//!             host language (Node, Python, Kotlin, C, Rust)
+//!    params ──► build_<api>(params, now, rng) ──► OutgoingRequest {url, body, ...}
+//!                                                      │ host does the HTTP POST
+//!    outcome ◄── handle_response(&request, body, now) ◄┘
+//!    event   ◄── verify_notification(body, now)          (async POST to backUrl)
+//! ```
+//!
+//! The core never opens a socket, reads a file, a clock or the OS random source:
+//! time (`now`) and randomness (`rng`) are arguments, and state that must survive is
+//! returned as a value for the host to keep.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo
+    )
+)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod pki;
+pub mod time;
+
+pub use error::{Error, ErrorCode, ErrorKind, Result, VerifyFailure, VerifyStep};
+pub use time::Timestamp;

@@ -1,0 +1,1 @@
+//! Keys and certificates: DER, PEM, X.509 and PKCS#12, in pure Rust.
