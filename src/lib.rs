@@ -27,9 +27,21 @@
 )]
 #![warn(missing_docs)]
 
+pub mod card;
+pub mod crypto;
 pub mod error;
+pub mod form;
+pub mod key;
 pub mod pki;
+pub mod secret;
+pub mod sign;
 pub mod time;
+pub mod verify;
 
+pub use crypto::{CryptoBackend, FixedRandom, RandomSource};
 pub use error::{Error, ErrorCode, ErrorKind, Result, VerifyFailure, VerifyStep};
+pub use form::Fields;
+pub use key::{EncryptionCert, MerchantKey};
+pub use sign::{sign_fields, Credentials, SignMethod, SignedInfo, Version};
 pub use time::Timestamp;
+pub use verify::{CustomTrust, TrustProfile, Verifier};

@@ -1,0 +1,103 @@
+//! Validating a UnionPay signing certificate: leaf → middle → root (spec §5.2).
+//!
+//! UnionPay's chains are signed with SHA-1, which generic X.509 validators refuse, and
+//! carry no policy a generic path builder would check; so the two links are checked here:
+//! DER-equal issuer/subject names and an RSA signature for each link.
+
+use super::trust::{identity_accepted, Anchors};
+use crate::crypto::{CryptoBackend, HashAlg};
+use crate::error::{Error, ErrorCode, Result, VerifyStep};
+use crate::pki::{Certificate, SignatureAlgorithm};
+use crate::time::Timestamp;
+
+/// A certificate that passed chain and name checks, with the window in which the whole
+/// chain is valid.
+#[derive(Clone, Debug)]
+pub(crate) struct ValidatedChain {
+    pub not_before: Timestamp,
+    pub not_after: Timestamp,
+}
+
+/// Checks chain then name (validity is checked by the caller against `now`, so that a
+/// cached result can be reused at another time).
+pub(crate) fn validate_chain(
+    leaf: &Certificate,
+    anchors: &Anchors,
+    backend: &dyn CryptoBackend,
+) -> Result<ValidatedChain> {
+    let chain_err = |msg: String| Error::verify(ErrorCode::ChainInvalid, VerifyStep::Chain, msg);
+    let middle = anchors
+        .middles
+        .iter()
+        .find(|m| m.subject_der() == leaf.issuer_der() && issued_by(leaf, m, backend))
+        .ok_or_else(|| {
+            chain_err(format!(
+                "the signing certificate (issuer '{}') is not signed by a trusted middle certificate; check the trust profile (test or production)",
+                leaf.issuer()
+            ))
+        })?;
+    let root = anchors
+        .roots
+        .iter()
+        .find(|r| r.subject_der() == middle.issuer_der() && issued_by(middle, r, backend))
+        .ok_or_else(|| {
+            chain_err(format!(
+                "the middle certificate '{}' is not signed by a trusted root",
+                middle.subject()
+            ))
+        })?;
+    identity_accepted(leaf, anchors.allow_test_identity)
+        .map_err(|m| Error::verify(ErrorCode::CertNameInvalid, VerifyStep::Name, m))?;
+    let certs = [leaf, middle, root];
+    Ok(ValidatedChain {
+        not_before: certs
+            .iter()
+            .map(|c| c.not_before())
+            .max()
+            .unwrap_or(leaf.not_before()),
+        not_after: certs
+            .iter()
+            .map(|c| c.not_after())
+            .min()
+            .unwrap_or(leaf.not_after()),
+    })
+}
+
+/// Whether `now` is inside the chain's validity window.
+pub(crate) fn check_validity(
+    chain: &ValidatedChain,
+    leaf: &Certificate,
+    now: Timestamp,
+) -> Result<()> {
+    if now < chain.not_before || now > chain.not_after {
+        return Err(Error::verify(
+            ErrorCode::CertNotValidNow,
+            VerifyStep::Validity,
+            format!(
+                "the signing certificate {} (valid {} to {}, chain {} to {}) is not valid at {}",
+                leaf.cert_id(),
+                leaf.not_before(),
+                leaf.not_after(),
+                chain.not_before,
+                chain.not_after,
+                now
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn issued_by(child: &Certificate, issuer: &Certificate, backend: &dyn CryptoBackend) -> bool {
+    let hash = match child.signature_algorithm() {
+        SignatureAlgorithm::Sha1WithRsa => HashAlg::Sha1,
+        SignatureAlgorithm::Sha256WithRsa => HashAlg::Sha256,
+        _ => return false,
+    };
+    let Ok(key) = issuer.public_key() else {
+        return false;
+    };
+    match backend.load_public_key(key) {
+        Ok(ops) => ops.verify_pkcs1v15(hash, child.tbs_der(), child.signature()),
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,303 @@
+//! Verifying what UnionPay sends (spec §5), in the order parse → chain → name →
+//! validity → signature.
+
+use super::cache::{CachedCert, CertCache};
+use super::chain::{check_validity, validate_chain};
+use super::trust::{Anchors, TrustProfile};
+use crate::crypto::{CryptoBackend, HashAlg};
+use crate::error::{Error, ErrorCode, Result, VerifyStep};
+use crate::form::{canonical_string, parse_notify_body, parse_sync_body, Fields};
+use crate::pki::Certificate;
+use crate::secret::SecureKey;
+use crate::sign::{secure_key_signature, SignMethod, Version};
+use crate::time::Timestamp;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
+
+/// Verifies responses and notifications under one trust profile. Cheap to share: it keeps
+/// a bounded cache of validated certificates.
+pub struct Verifier {
+    profile: TrustProfile,
+    anchors: Anchors,
+    backend: Arc<dyn CryptoBackend>,
+    secure_key: Option<SecureKey>,
+    verify_certs: Vec<Certificate>,
+    cache: CertCache,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("profile", &self.profile.name())
+            .field("backend", &self.backend.name())
+            .field(
+                "secure_key",
+                &self.secure_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("verify_certs", &self.verify_certs.len())
+            .finish()
+    }
+}
+
+impl Verifier {
+    /// A verifier for signMethod 01 (5.1.0) under `profile`.
+    pub fn new(profile: TrustProfile, backend: Arc<dyn CryptoBackend>) -> Result<Self> {
+        let anchors = profile.anchors()?;
+        Ok(Verifier {
+            profile,
+            anchors,
+            backend,
+            secure_key: None,
+            verify_certs: Vec::new(),
+            cache: CertCache::default(),
+        })
+    }
+
+    /// Also accept signMethod 11/12 messages signed with this secure key.
+    pub fn with_secure_key(mut self, key: SecureKey) -> Self {
+        self.secure_key = Some(key);
+        self
+    }
+
+    /// Also accept 5.0.0 messages signed by one of these certificates (looked up by certId).
+    pub fn with_verify_certs(mut self, certs: Vec<Certificate>) -> Self {
+        self.verify_certs = certs;
+        self
+    }
+
+    /// The trust profile.
+    pub fn profile(&self) -> &TrustProfile {
+        &self.profile
+    }
+
+    /// How many validated certificates are cached.
+    pub fn cached_certificates(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Parses and verifies a synchronous response body (raw `k=v&…`).
+    pub fn verify_sync_body(&self, body: &[u8], now: Timestamp) -> Result<Fields> {
+        let fields = parse_sync_body(body).map_err(as_parse_failure)?;
+        self.verify_fields(&fields, now)?;
+        Ok(fields)
+    }
+
+    /// Parses and verifies a notification body (form-encoded). If verification fails and
+    /// some field arrived empty, it is retried without the empty fields (the Java SDK
+    /// drops them; spec §2.3).
+    pub fn verify_notify_body(&self, body: &[u8], now: Timestamp) -> Result<Fields> {
+        let fields = parse_notify_body(body).map_err(as_parse_failure)?;
+        match self.verify_fields(&fields, now) {
+            Ok(()) => Ok(fields),
+            Err(first) => {
+                if !fields.iter().any(|(_, v)| v.is_empty()) {
+                    return Err(first);
+                }
+                let trimmed: Fields = fields.iter().filter(|(_, v)| !v.is_empty()).collect();
+                self.verify_fields(&trimmed, now).map_err(|_| first)?;
+                Ok(trimmed)
+            }
+        }
+    }
+
+    /// Verifies a received field map.
+    pub fn verify_fields(&self, fields: &Fields, now: Timestamp) -> Result<()> {
+        let parse = |code, msg: &str| Error::verify(code, VerifyStep::Parse, msg);
+        let signature = fields
+            .get("signature")
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                parse(
+                    ErrorCode::SignatureMissing,
+                    "the message has no 'signature' field",
+                )
+            })?;
+        let method_text = fields.get("signMethod").ok_or_else(|| {
+            parse(
+                ErrorCode::SignMethodUnsupported,
+                "the message has no 'signMethod' field",
+            )
+        })?;
+        let method = SignMethod::parse(method_text).map_err(|_| {
+            parse(
+                ErrorCode::SignMethodUnsupported,
+                &format!("signMethod '{method_text}' is not supported"),
+            )
+        })?;
+        let version = fields
+            .get("version")
+            .ok_or_else(|| {
+                parse(
+                    ErrorCode::SignMethodUnsupported,
+                    "the message has no 'version' field",
+                )
+            })
+            .and_then(|v| {
+                Version::parse(v).map_err(|_| {
+                    parse(
+                        ErrorCode::SignMethodUnsupported,
+                        &format!("version '{v}' is not supported"),
+                    )
+                })
+            })?;
+        let canonical = canonical_string(fields);
+        let result = match (method, version) {
+            (SignMethod::Rsa, Version::V5_1_0) => {
+                self.verify_rsa_510(fields, &canonical, signature, now)
+            }
+            (SignMethod::Rsa, Version::V5_0_0) => {
+                self.verify_rsa_500(fields, &canonical, signature)
+            }
+            (SignMethod::Sha256SecureKey | SignMethod::Sm3SecureKey, Version::V5_1_0) => {
+                self.verify_secure_key(method, &canonical, signature)
+            }
+            _ => Err(parse(
+                ErrorCode::SignMethodUnsupported,
+                "signMethod 11/12 exist only in version 5.1.0",
+            )),
+        };
+        result
+            .map_err(|e| e.with_canonical_sha256(HashAlg::Sha256.hex_digest(canonical.as_bytes())))
+    }
+
+    fn verify_rsa_510(
+        &self,
+        fields: &Fields,
+        canonical: &str,
+        signature: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let pem = fields
+            .get("signPubKeyCert")
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| {
+                Error::verify(
+                    ErrorCode::SigningCertInvalid,
+                    VerifyStep::Parse,
+                    "a 5.1.0 message needs 'signPubKeyCert'",
+                )
+            })?;
+        let cache_key: [u8; 32] = Sha256::digest(pem.as_bytes()).into();
+        let cached = match self.cache.get(&cache_key) {
+            Some(hit) => hit,
+            None => {
+                let leaf = Certificate::from_pem(pem.as_bytes()).map_err(|e| {
+                    Error::verify(
+                        ErrorCode::SigningCertInvalid,
+                        VerifyStep::Parse,
+                        format!("signPubKeyCert is not a certificate: {}", e.message()),
+                    )
+                })?;
+                let chain = validate_chain(&leaf, &self.anchors, self.backend.as_ref())?;
+                let key = leaf
+                    .public_key()
+                    .and_then(|k| self.backend.load_public_key(k))
+                    .map_err(|e| {
+                        Error::verify(
+                            ErrorCode::SigningCertInvalid,
+                            VerifyStep::Parse,
+                            e.message().to_owned(),
+                        )
+                    })?;
+                let entry = Arc::new(CachedCert { leaf, chain, key });
+                self.cache.insert(cache_key, entry.clone());
+                entry
+            }
+        };
+        check_validity(&cached.chain, &cached.leaf, now)?;
+        check_rsa_signature(cached.key.as_ref(), HashAlg::Sha256, canonical, signature)
+    }
+
+    // 5.0.0 has no chain and, as in the SDKs, no validity check: the caller chose these
+    // certificates explicitly (UnionPay's last 5.0.0 verify certificate expired in 2017).
+    fn verify_rsa_500(&self, fields: &Fields, canonical: &str, signature: &str) -> Result<()> {
+        let cert_id = fields.get("certId").unwrap_or_default();
+        let cert = self
+            .verify_certs
+            .iter()
+            .find(|c| c.cert_id() == cert_id)
+            .ok_or_else(|| {
+                Error::verify(
+                    ErrorCode::UnknownCertId,
+                    VerifyStep::Chain,
+                    format!("no configured 5.0.0 verify certificate has certId '{cert_id}'"),
+                )
+            })?;
+        let key = cert
+            .public_key()
+            .and_then(|k| self.backend.load_public_key(k))
+            .map_err(|e| {
+                Error::verify(
+                    ErrorCode::SigningCertInvalid,
+                    VerifyStep::Parse,
+                    e.message().to_owned(),
+                )
+            })?;
+        check_rsa_signature(key.as_ref(), HashAlg::Sha1, canonical, signature)
+    }
+
+    fn verify_secure_key(
+        &self,
+        method: SignMethod,
+        canonical: &str,
+        signature: &str,
+    ) -> Result<()> {
+        let key = self.secure_key.as_ref().ok_or_else(|| {
+            Error::verify(
+                ErrorCode::SignMethodUnsupported,
+                VerifyStep::Parse,
+                "signMethod 11/12 needs a secure key; none is configured",
+            )
+        })?;
+        let hash = method.secure_key_hash().unwrap_or(HashAlg::Sha256);
+        let expected = secure_key_signature(hash, canonical, key);
+        if bool::from(
+            expected
+                .as_bytes()
+                .ct_eq(signature.to_ascii_lowercase().as_bytes()),
+        ) {
+            Ok(())
+        } else {
+            Err(mismatch())
+        }
+    }
+}
+
+fn check_rsa_signature(
+    key: &dyn crate::crypto::PublicKeyOps,
+    hash: HashAlg,
+    canonical: &str,
+    signature: &str,
+) -> Result<()> {
+    let sig = base64::engine::general_purpose::STANDARD
+        .decode(signature)
+        .map_err(|_| {
+            Error::verify(
+                ErrorCode::SignatureMismatch,
+                VerifyStep::Signature,
+                "the signature is not valid base64",
+            )
+        })?;
+    let digest_hex = hash.hex_digest(canonical.as_bytes());
+    if key.verify_pkcs1v15(hash, digest_hex.as_bytes(), &sig) {
+        Ok(())
+    } else {
+        Err(mismatch())
+    }
+}
+
+fn mismatch() -> Error {
+    Error::verify(
+        ErrorCode::SignatureMismatch,
+        VerifyStep::Signature,
+        "the signature does not match the message: a field was changed, a value was decoded or trimmed, or CRLF in signPubKeyCert became LF",
+    )
+}
+
+fn as_parse_failure(e: Error) -> Error {
+    let code = e.code();
+    Error::verify(code, VerifyStep::Parse, e.message().to_owned())
+}
