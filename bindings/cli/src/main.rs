@@ -1,6 +1,51 @@
-//! The `acp` command.
-fn main() {
-    if std::env::args().nth(1).as_deref() == Some("errors") {
-        print!("{}", unionpay_acp::error::catalogue_json());
+//! The `acp` command: JSON in, JSON out, so any tool can drive the core.
+
+mod args;
+mod commands;
+mod host;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: acp <command> [options]
+
+commands:
+  inspect FILE [--password P]          certificate or PFX details as JSON
+  sign --pfx FILE --password P [--sign-method 01|11|12] [--secure-key K]
+                                       JSON fields on stdin -> signed JSON on stdout
+  verify [--trust test|production|ROOT.pem,MIDDLE.pem] [--at RFC3339] [--secure-key K]
+         [--verify-cert FILE]... [--body sync|notify]
+                                       JSON fields (or a raw body) on stdin -> verdict
+  encrypt --cert FILE                  plaintext on stdin -> base64
+  decrypt --pfx FILE --password P      base64 on stdin -> plaintext
+  errors                               the error catalogue (errors.json)";
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = argv.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match command.as_str() {
+        "inspect" => commands::inspect(rest),
+        "sign" => commands::sign(rest),
+        "verify" => commands::verify(rest),
+        "encrypt" => commands::encrypt(rest),
+        "decrypt" => commands::decrypt(rest),
+        "errors" => {
+            print!("{}", unionpay_acp::error::catalogue_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command '{other}'; run `acp --help`")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("acp: {}", message.replace('\n', " "));
+            ExitCode::from(2)
+        }
     }
 }

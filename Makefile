@@ -1,0 +1,49 @@
+# unionpay-acp — the two commands a new user runs: `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+FUZZ_SECONDS ?= 20
+
+.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz bench errors-json
+
+## The main job: a whole token payment flow against the local sandbox.
+demo: setup
+	$(CARGO) run --quiet --release -p acp-cli --example demo
+
+## Every test suite of every language.
+test: setup lint rust-test vectors cli-test wasm-check fuzz
+	@echo "make test: all suites passed"
+
+setup:
+	@bash tests/tools/install.sh
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --lib --no-default-features -- -D warnings
+
+## Unit and integration tests: native (AWS-LC) backend, then the pure-Rust backend.
+rust-test:
+	$(CARGO) test --workspace
+	$(CARGO) test -p unionpay-acp --no-default-features
+
+## The shared vectors must match what the independent generator produces.
+vectors:
+	python3 tests/gen/gen_vectors.py --check
+
+cli-test:
+	$(CARGO) build --quiet -p acp-cli
+	bash tests/cli/run.sh target/debug/acp
+
+## The core must build for wasm32 with the pure-Rust backend.
+wasm-check:
+	$(CARGO) check --quiet --lib --target wasm32-unknown-unknown --no-default-features
+
+fuzz:
+	bash tests/tools/fuzz.sh $(FUZZ_SECONDS)
+
+bench:
+	bash tests/tools/bench.sh
+
+errors-json:
+	$(CARGO) run --quiet -p acp-cli -- errors > errors.json
