@@ -198,3 +198,30 @@ pub(crate) fn secure_key_signature(hash: HashAlg, canonical: &str, key: &SecureK
     input.extend_from_slice(key_hex.as_bytes());
     hex_lower(&hash.digest(&input))
 }
+
+/// Signs a message the way UnionPay signs its responses and notifications (5.1.0,
+/// signMethod 01): `signPubKeyCert` carries the signing certificate as CRLF PEM and no
+/// `certId` is sent. Used by the local gateway sandbox and by tests.
+pub fn sign_as_gateway(fields: &mut Fields, key: &MerchantKey) -> Result<SignedInfo> {
+    fields.remove("signature");
+    fields.remove("certId");
+    fields.set("version", Version::V5_1_0.as_str());
+    fields.set("signMethod", SignMethod::Rsa.as_str());
+    fields.set(
+        "signPubKeyCert",
+        crate::pki::pem_encode_crlf("CERTIFICATE", key.certificate().der()),
+    );
+    let canonical = canonical_string(fields);
+    let digest_hex = HashAlg::Sha256.hex_digest(canonical.as_bytes());
+    let sig = key
+        .ops()
+        .sign_pkcs1v15(HashAlg::Sha256, digest_hex.as_bytes())?;
+    fields.set(
+        "signature",
+        base64::engine::general_purpose::STANDARD.encode(sig),
+    );
+    Ok(SignedInfo {
+        canonical,
+        digest_hex,
+    })
+}

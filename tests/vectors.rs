@@ -327,3 +327,52 @@ fn form_parsing_and_encoding() {
         }
     });
 }
+
+#[test]
+fn gateway_signing_round_trips_through_custom_trust() {
+    let key = MerchantKey::from_pem(
+        &read("fixtures/sandbox/sign.key.pem"),
+        &read("fixtures/sandbox/sign.pem"),
+        &PortableBackend,
+    )
+    .unwrap();
+    let mut fields: Fields = [
+        ("version", "5.1.0"),
+        ("encoding", "UTF-8"),
+        ("txnType", "01"),
+        ("respCode", "00"),
+        ("respMsg", "成功[0000000]"),
+        (
+            "tokenPayData",
+            "{token=6235240000020757577&trId=62000000001}",
+        ),
+    ]
+    .into_iter()
+    .collect();
+    unionpay_acp::sign_as_gateway(&mut fields, &key).unwrap();
+    assert!(fields.get("signPubKeyCert").unwrap().contains("\r\n"));
+    assert!(!fields.contains("certId"));
+    let trust = CustomTrust::from_pem(
+        &[&read("fixtures/sandbox/root.pem")],
+        &[&read("fixtures/sandbox/middle.pem")],
+    )
+    .unwrap();
+    let verifier = Verifier::new(TrustProfile::Custom(trust), Arc::new(PortableBackend)).unwrap();
+    let now = Timestamp::parse_rfc3339("2026-11-25T00:00:00Z").unwrap();
+    verifier.verify_fields(&fields, now).unwrap();
+    // The same message through the wire: a raw sync body parses back byte for byte.
+    let body: String = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    assert_eq!(
+        verifier.verify_sync_body(body.as_bytes(), now).unwrap(),
+        fields
+    );
+    fields.set("respCode", "01");
+    assert_eq!(
+        verifier.verify_fields(&fields, now).unwrap_err().code(),
+        unionpay_acp::ErrorCode::SignatureMismatch
+    );
+}

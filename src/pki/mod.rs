@@ -13,5 +13,5 @@ pub mod pem;
 pub mod pkcs12;
 
 pub use cert::{Certificate, RsaPublicKey, SignatureAlgorithm};
-pub use pem::{pem_blocks, PemBlock};
+pub use pem::{pem_blocks, pem_encode_crlf, PemBlock};
 pub use pkcs12::{parse_pkcs12, Pkcs12Contents};

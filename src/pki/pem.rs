@@ -106,6 +106,20 @@ fn decode_body(body: &[u8]) -> std::result::Result<Zeroizing<Vec<u8>>, &'static 
     Ok(der)
 }
 
+/// Encodes DER as PEM the way UnionPay sends certificates: 64-column base64 lines joined
+/// by CRLF, and no line break after the END line (spec §2.2).
+pub fn pem_encode_crlf(label: &str, der: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\r\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push_str("\r\n");
+    }
+    out.push_str(&format!("-----END {label}-----"));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
