@@ -183,6 +183,26 @@ error_codes! {
     DecryptionFailed = 4008, Format, "decryption failed or produced implausible plaintext";
     /// A nested `{k=v&…}` value is malformed.
     InvalidNestedValue = 4009, Format, "a nested {k=v&...} value is malformed";
+    /// A ZIP archive or compressed stream is malformed, or breaks a safety rule
+    /// (unsafe or duplicate member name, CRC mismatch, overlapping members).
+    ArchiveInvalid = 4010, Format, "a ZIP archive or compressed stream is malformed or unsafe";
+    /// Decompressing would exceed a configured limit (size, member count): a zip bomb or a
+    /// file larger than expected.
+    ArchiveTooLarge = 4011, Format, "decompressing would exceed the configured limits";
+    /// A reconciliation file line does not match its fixed-width layout.
+    ReconRecordInvalid = 4012, Format, "a reconciliation file line does not match its layout";
+    /// A ZIP archive uses a feature this library does not read (encryption, ZIP64,
+    /// multi-disk, a compression method other than stored or deflate).
+    ArchiveUnsupported = 4013, Format, "the ZIP archive uses an unsupported feature";
+    /// A field UnionPay sent (an amount, origRespCode, encryptPubKeyCert) is missing or
+    /// malformed where the protocol requires it.
+    ReceivedFieldInvalid = 4020, Format, "a received field is missing or malformed";
+
+    /// A verified answer names another merchant, order, time, amount or message type
+    /// than the request it was handed with.
+    ResponseMismatch = 5001, GatewayRejected, "the response does not belong to the request";
+    /// UnionPay answered with a failure where the call needs success (e.g. key update 95).
+    GatewayRejected = 5002, GatewayRejected, "UnionPay answered with a failure";
 
     /// An RNG failed.
     RandomFailed = 9001, Internal, "the random source failed";

@@ -28,8 +28,10 @@
 #![warn(missing_docs)]
 
 pub mod card;
+pub mod client;
 pub mod crypto;
 pub mod error;
+pub mod file;
 pub mod form;
 pub mod key;
 pub mod pki;
@@ -38,6 +40,7 @@ pub mod sign;
 pub mod time;
 pub mod verify;
 
+pub use client::{Client, ClientConfig, Environment, Outcome, OutgoingRequest};
 pub use crypto::{CryptoBackend, FixedRandom, RandomSource};
 pub use error::{Error, ErrorCode, ErrorKind, Result, VerifyFailure, VerifyStep};
 pub use form::Fields;

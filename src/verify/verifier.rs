@@ -2,7 +2,7 @@
 //! validity → signature.
 
 use super::cache::{CachedCert, CertCache};
-use super::chain::{check_validity, validate_chain};
+use super::chain::{check_validity, validate_chain, validate_links};
 use super::trust::{Anchors, TrustProfile};
 use crate::crypto::{CryptoBackend, HashAlg};
 use crate::error::{Error, ErrorCode, Result, VerifyStep};
@@ -76,6 +76,14 @@ impl Verifier {
     /// How many validated certificates are cached.
     pub fn cached_certificates(&self) -> usize {
         self.cache.len()
+    }
+
+    /// Checks that a certificate UnionPay sent inside a verified message (the encryption
+    /// certificate of a key update 95) chains to this profile's middle and root and is
+    /// valid at `now`. The CN is not checked (see `validate_links`).
+    pub(crate) fn validate_issued_cert(&self, cert: &Certificate, now: Timestamp) -> Result<()> {
+        let chain = validate_links(cert, &self.anchors, self.backend.as_ref())?;
+        check_validity(&chain, cert, now)
     }
 
     /// Parses and verifies a synchronous response body (raw `k=v&…`).

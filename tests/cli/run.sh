@@ -66,5 +66,66 @@ for args in "inspect /nonexistent" "inspect $F/official-certs/acp_test_sign.pfx 
   if [ $code -ne 0 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] && ! echo "$err" | grep -q panicked; then ok; else bad "bad input '$args' (exit $code): $err"; fi
 done
 
+# decode-file: a file-transfer (76) response built from the official sample archive (spec §10).
+DF=$(mktemp -d); trap 'rm -rf "$DF"' EXIT
+ZIP=$F/recon/802310048993424_20150905.zip
+body76() {  # body76 ZIPFILE [respCode] -> a raw sync response body, fileContent = base64(zlib(zip))
+  python3 - "$1" "${2:-00}" <<'PY'
+import base64, sys, zlib
+content = base64.b64encode(zlib.compress(open(sys.argv[1], 'rb').read())).decode()
+fields = {"version": "5.1.0", "encoding": "UTF-8", "txnType": "76", "txnSubType": "01", "bizType": "000000",
+          "accessType": "0", "merId": "802310048993424", "settleDate": "0905", "txnTime": "20150906090000",
+          "fileType": "00", "respCode": sys.argv[2], "respMsg": "成功[0000000]" if sys.argv[2] == "00" else "文件不存在"}
+if sys.argv[2] == "00":
+    fields.update(fileName="802310048993424_20150905.zip", fileContent=content)
+sys.stdout.write("&".join(f"{k}={v}" for k, v in sorted(fields.items())))
+PY
+}
+body76 $ZIP > "$DF/ok.body"
+sum=$("$ACP" decode-file --out "$DF/out" < "$DF/ok.body"); expect_eq "$?" "0" "decode-file exit code"
+expect_eq "$(echo "$sum" | json '[(f["name"], f["kind"], f["bytes"]) for f in d["files"]]')" \
+  "[('INN15090588ZM_802310048993424', 'zm', 4872), ('RD201015090501_802310048993424', 'report', 2312)]" "decode-file members"
+expect_eq "$(echo "$sum" | json 'd["verified"], d["fileName"]')" "False 802310048993424_20150905.zip" "decode-file summary"
+same=$(python3 -c "import zipfile,sys; z=zipfile.ZipFile('$ZIP'); print(all(open('$DF/out/'+n,'rb').read()==z.read(n) for n in z.namelist()))")
+expect_eq "$same" "True" "decode-file writes the members byte for byte"
+err=$("$ACP" decode-file --out "$DF/out" < "$DF/ok.body" 2>&1 >/dev/null); code=$?
+if [ $code -ne 0 ] && echo "$err" | grep -q 'refusing to overwrite' && [ "$(echo "$err" | wc -l)" -eq 1 ]; then ok; else bad "decode-file overwrite (exit $code): $err"; fi
+"$ACP" decode-file --out "$DF/out" --force < "$DF/ok.body" >/dev/null; expect_eq "$?" "0" "decode-file --force"
+"$ACP" decode-file --out "$DF/parsed" --parse < "$DF/ok.body" > "$DF/parsed.jsonl"; expect_eq "$?" "0" "decode-file --parse exit code"
+expect_eq "$(wc -l < "$DF/parsed.jsonl" | tr -d ' ')" "9" "decode-file --parse: summary + 8 records"
+first=$(sed -n 2p "$DF/parsed.jsonl" | json 'd["txnCode"], d["traceNo"], d["traceTime"], d["panMasked"], d["amountFen"], d["queryId"], d["orderId"], d["merchantFee"], d["settleAmount"], d["merId"], d["termId"], d["medium"]')
+expect_eq "$first" "S56 190624 0906112203 622609******0048 476800 201509061122031906248 10078087 {'dc': 'D', 'fen': 2861} {'dc': 'C', 'fen': 473939} 802310048993424 01080209 7" "decode-file first record"
+expect_eq "$(head -1 "$DF/parsed.jsonl" | json 'd["zmRecords"], d["zmTotals"]')" \
+  "8 {'amountFen': 1322700, 'merchantFeeFen': -7936, 'netSettleFen': 1314764, 'settleFen': 1314764}" "decode-file totals = RD report (13227.00, 79.36, 13147.64)"
+body76 $ZIP 98 > "$DF/98.body"
+err=$("$ACP" decode-file --out "$DF/none" < "$DF/98.body" 2>&1 >/dev/null); code=$?
+if [ $code -eq 1 ] && echo "$err" | grep -q 'respCode="98"' && [ "$(echo "$err" | wc -l)" -eq 1 ] && [ ! -e "$DF/none" ]; then ok; else bad "decode-file respCode 98 (exit $code): $err"; fi
+"$ACP" decode-file --trust test --out "$DF/unsigned" < "$DF/ok.body" >/dev/null 2>&1; expect_eq "$?" "1" "decode-file --trust rejects an unsigned body"
+python3 -c "import zipfile; z=zipfile.ZipFile('$DF/evil.zip','w'); z.writestr('../evil', b'x'); z.close()"
+err=$(body76 "$DF/evil.zip" | "$ACP" decode-file --out "$DF/evil" 2>&1 >/dev/null); code=$?
+if [ $code -ne 0 ] && echo "$err" | grep -q 4010 && [ ! -e "$DF/evil" ] && [ ! -e "$DF/../evil" ]; then ok; else bad "decode-file traversal (exit $code): $err"; fi
+err=$(echo -n 'respCode=00&fileContent=not*base64' | "$ACP" decode-file --out "$DF/b64" 2>&1 >/dev/null); code=$?
+if [ $code -ne 0 ] && echo "$err" | grep -q 4006 && [ "$(echo "$err" | wc -l)" -eq 1 ]; then ok; else bad "decode-file bad base64 (exit $code): $err"; fi
+if command -v openssl >/dev/null; then
+  # Sign the response as the sandbox gateway (5.1.0: RSA-SHA256 over the hex SHA-256 of the canonical string).
+  python3 - "$DF/ok.body" $F/sandbox/sign.pem $F/sandbox/sign.key.pem > "$DF/signed.body" <<'PY'
+import base64, hashlib, subprocess, sys
+fields = dict(p.split("=", 1) for p in open(sys.argv[1]).read().split("&"))
+fields["signMethod"] = "01"
+fields["signPubKeyCert"] = open(sys.argv[2]).read().strip().replace("\r\n", "\n").replace("\n", "\r\n")
+canonical = "&".join(f"{k}={v}" for k, v in sorted(fields.items()))
+digest = hashlib.sha256(canonical.encode()).hexdigest().encode()
+sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", sys.argv[3]], input=digest, capture_output=True, check=True).stdout
+fields["signature"] = base64.b64encode(sig).decode()
+sys.stdout.write("&".join(f"{k}={v}" for k, v in fields.items()))
+PY
+  trust="--trust $F/sandbox/root.pem,$F/sandbox/middle.pem --at 2026-01-01T00:00:00Z"
+  v=$("$ACP" decode-file $trust --out "$DF/signed" < "$DF/signed.body" | json 'd["verified"], len(d["files"])')
+  expect_eq "$v" "True 2" "decode-file --trust verifies a signed response"
+  sed 's/settleDate=0905/settleDate=0906/' "$DF/signed.body" | "$ACP" decode-file $trust --out "$DF/tampered" >/dev/null 2>&1
+  expect_eq "$?" "1" "decode-file --trust rejects a tampered response"
+fi
+rm -rf "$DF"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod decode_file;
 mod host;
 
 use std::process::ExitCode;
@@ -17,6 +18,10 @@ commands:
                                        JSON fields (or a raw body) on stdin -> verdict
   encrypt --cert FILE                  plaintext on stdin -> base64
   decrypt --pfx FILE --password P      base64 on stdin -> plaintext
+  decode-file [--out DIR] [--force] [--parse] [--trust test|production|ROOT.pem,MIDDLE.pem [--at T]]
+                                       file-transfer response body on stdin -> files in DIR, JSON
+                                       summary (--parse: + one JSON line per record); UNVERIFIED
+                                       unless --trust is given
   errors                               the error catalogue (errors.json)";
 
 fn main() -> ExitCode {
@@ -31,6 +36,7 @@ fn main() -> ExitCode {
         "verify" => commands::verify(rest),
         "encrypt" => commands::encrypt(rest),
         "decrypt" => commands::decrypt(rest),
+        "decode-file" => decode_file::run(rest),
         "errors" => {
             print!("{}", unionpay_acp::error::catalogue_json());
             Ok(ExitCode::SUCCESS)

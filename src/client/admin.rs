@@ -1,0 +1,139 @@
+//! Housekeeping requests (spec §8.11, §10, §11): status query, key update query, file
+//! transfer.
+
+use super::api::Api;
+use super::outcome::QueriedTxn;
+use super::request::OutgoingRequest;
+use super::{validate, Client};
+use crate::crypto::RandomSource;
+use crate::error::{Error, ErrorCode, Result};
+use crate::sign::Credentials;
+use crate::time::Timestamp;
+
+/// 00/00 transaction status query (queryTrans.do), by the queried transaction's own
+/// orderId and txnTime. A refund or undo is queried by its own ids, not the consume's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusQueryParams {
+    /// orderId of the queried transaction.
+    pub orig_order_id: String,
+    /// txnTime of the queried transaction.
+    pub orig_txn_time: String,
+    /// What the queried transaction was: decides how "not found" and "not final" read.
+    pub queried: QueriedTxn,
+    /// Which query this is for that transaction, 1 for the first; the outcome schedules
+    /// the next one from it.
+    pub attempt: u32,
+}
+
+impl StatusQueryParams {
+    /// The query for a request this client built, `attempt` being 1 for the first query.
+    ///
+    /// # Errors
+    /// [`ErrorCode::InvalidArgument`] for requests that cannot be queried (the status query
+    /// itself, the file transfer) or a front request without its payTimeout.
+    pub fn for_request(request: &OutgoingRequest, attempt: u32) -> Result<Self> {
+        let cannot = || {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "a {} request cannot be looked up with the status query",
+                    request.api.name()
+                ),
+            )
+        };
+        if matches!(request.api, Api::StatusQuery | Api::FileTransfer) {
+            return Err(cannot());
+        }
+        let order_id = request.order_id.clone().ok_or_else(cannot)?;
+        let queried = if request.api.is_front() {
+            QueriedTxn::Front {
+                pay_timeout: request.pay_timeout.ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::InvalidArgument,
+                        "the front request has no payTimeout; build the query with QueriedTxn::Front and the payTimeout the page used",
+                    )
+                })?,
+            }
+        } else {
+            QueriedTxn::Back
+        };
+        Ok(StatusQueryParams {
+            orig_order_id: order_id,
+            orig_txn_time: request.txn_time.clone(),
+            queried,
+            attempt,
+        })
+    }
+}
+
+/// 95/00 encryption public key update query (certType 01). Run it daily or at startup;
+/// read the answer with [`Client::handle_key_update`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyUpdateQueryParams {
+    /// A new orderId.
+    pub order_id: String,
+}
+
+/// 76/01 file transfer: the merchant reconciliation file (fileType 00) of one clearing day.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileTransferParams {
+    /// `settleDate`, the clearing date as `MMDD`.
+    pub settle_date: String,
+}
+
+impl Client {
+    /// Builds a status query 00/00 (sent without channelType, as the official Java demo
+    /// does; spec §8.11 makes it optional).
+    pub fn build_status_query(
+        &self,
+        p: &StatusQueryParams,
+        _now: Timestamp,
+        _rng: &mut dyn RandomSource,
+    ) -> Result<OutgoingRequest> {
+        if p.attempt == 0 {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "attempt counts queries from 1 (the first query of a transaction is attempt 1)",
+            ));
+        }
+        let biz = self.config().biz_types.query.clone();
+        let mut d = self.orig_draft(Api::StatusQuery, &biz, &p.orig_order_id, &p.orig_txn_time)?;
+        d.queried = Some(p.queried.clone());
+        d.attempt = p.attempt;
+        self.finish(d)
+    }
+
+    /// Builds an encryption key update query 95/00 (signMethod 01 only).
+    pub fn build_key_update_query(
+        &self,
+        p: &KeyUpdateQueryParams,
+        now: Timestamp,
+        _rng: &mut dyn RandomSource,
+    ) -> Result<OutgoingRequest> {
+        if !matches!(self.config().credentials, Credentials::Rsa(_)) {
+            return Err(Error::new(
+                ErrorCode::UnsupportedSignMethod,
+                "the key update query 95 must be signed with the merchant certificate (signMethod 01), not a secure key",
+            ));
+        }
+        let biz = self.config().biz_types.generic.clone();
+        let mut d = self.new_draft(Api::KeyUpdateQuery, &biz, &p.order_id, now)?;
+        d.set("certType", "01");
+        self.finish(d)
+    }
+
+    /// Builds a file transfer 76/01 (no orderId; posted to the file host root).
+    pub fn build_file_transfer(
+        &self,
+        p: &FileTransferParams,
+        now: Timestamp,
+        _rng: &mut dyn RandomSource,
+    ) -> Result<OutgoingRequest> {
+        validate::settle_date(&p.settle_date, "settleDate")?;
+        let biz = self.config().biz_types.generic.clone();
+        let mut d = self.draft(Api::FileTransfer, &biz, None, now.to_txn_time());
+        d.set("settleDate", p.settle_date.as_str());
+        d.set("fileType", "00");
+        self.finish(d)
+    }
+}

@@ -1,0 +1,151 @@
+//! The merchant client: one typed request per product API, typed outcomes, notifications.
+//!
+//! ```text
+//!    params ──► client.build_<api>(&params, now, rng) ──► OutgoingRequest {url, body, html…}
+//!                                                             │ host POSTs body to url
+//!    Outcome ◄── client.handle_response(&request, body, now) ◄┘
+//!    Notification ◄── client.verify_notification(body, now)     (UnionPay POSTs to backUrl)
+//! ```
+//!
+//! A [`Client`] holds one merchant's configuration; several live side by side, and one is
+//! safe to share between threads. Nothing here reads a clock, a file or the OS RNG.
+
+mod admin;
+mod api;
+mod config;
+mod followup;
+mod handle;
+mod html;
+mod key_update;
+mod notification;
+mod open;
+mod outcome;
+mod pay;
+mod request;
+mod response;
+mod schedule;
+mod token;
+mod validate;
+
+pub use admin::{FileTransferParams, KeyUpdateQueryParams, StatusQueryParams};
+pub use api::{Api, SmsKind};
+pub use config::{BizTypes, ClientConfig, EndpointKind, Endpoints, Environment, TEST_TR_ID};
+pub use followup::{
+    CompletionUndoParams, ConsumeUndoParams, PreAuthCompletionParams, PreAuthUndoParams,
+    RefundParams, ReversalParams,
+};
+pub use key_update::{KeyUpdate, KEY_UPDATE_INTERVAL_SECONDS};
+pub use notification::{Notification, NotificationSource};
+pub use open::{
+    ApplyTokenParams, BackOpenParams, FrontOpenParams, OpenAndPayParams, OpenQueryParams,
+    DEFAULT_PAY_TIMEOUT_SECONDS,
+};
+pub use outcome::{Outcome, PendingReason, QueriedTxn};
+pub use pay::{ConsumeParams, PreAuthParams, SmsParams, SmsPurpose};
+pub use request::{Order, OutgoingRequest, Payer, SmsPairing, FORM_CONTENT_TYPE};
+pub use response::{ReceivedCustomerInfo, Response, TokenPayData};
+pub use schedule::{next_query_at, query_gap_seconds, QueryCadence};
+pub use token::{DeleteTokenParams, UpdateTokenParams};
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::key::{EncryptionCert, MerchantKey};
+use crate::sign::Credentials;
+use crate::verify::Verifier;
+use std::sync::Arc;
+
+/// One merchant's client. Cheap to clone (the verifier and its certificate cache are
+/// shared); `Send + Sync`.
+#[derive(Clone, Debug)]
+pub struct Client {
+    config: ClientConfig,
+    endpoints: Endpoints,
+    verifier: Arc<Verifier>,
+}
+
+impl Client {
+    /// Checks the configuration and prepares the verifier.
+    ///
+    /// # Errors
+    /// [`ErrorCode::InvalidField`] for a malformed merId, accessType, channelType, trId or
+    /// bizType; [`ErrorCode::InvalidArgument`] for a bad orderId limit; certificate errors
+    /// for a broken trust profile.
+    pub fn new(config: ClientConfig) -> Result<Client> {
+        config.validate()?;
+        let mut verifier = Verifier::new(config.trust.clone(), config.backend.clone())?;
+        let secure_key = match (&config.verify_secure_key, &config.credentials) {
+            (Some(key), _) | (None, Credentials::SecureKey { key, .. }) => Some(key.clone()),
+            (None, Credentials::Rsa(_)) => None,
+        };
+        if let Some(key) = secure_key {
+            verifier = verifier.with_secure_key(key);
+        }
+        if !config.verify_certs_500.is_empty() {
+            verifier = verifier.with_verify_certs(config.verify_certs_500.clone());
+        }
+        Ok(Client {
+            endpoints: config.environment.endpoints(),
+            config,
+            verifier: Arc::new(verifier),
+        })
+    }
+
+    /// The same client with another encryption certificate (after a key update), sharing
+    /// the verifier and its cache.
+    pub fn with_encryption_cert(&self, cert: EncryptionCert) -> Client {
+        let mut next = self.clone();
+        next.config.encryption_cert = Some(cert);
+        next
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The URLs requests go to.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
+    /// The verifier (for hosts that verify messages outside the typed API).
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// The merchant key: it decrypts what UnionPay encrypted to the merchant.
+    pub(crate) fn merchant_key(&self) -> Result<&MerchantKey> {
+        match &self.config.credentials {
+            Credentials::Rsa(key) => Ok(key),
+            Credentials::SecureKey { .. } => Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "decrypting needs the merchant's PFX key; this client signs with a secure key (signMethod 11/12)",
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn client_is_send_and_sync() {
+        assert_send_sync::<Client>();
+        assert_send_sync::<OutgoingRequest>();
+        assert_send_sync::<Outcome>();
+        assert_send_sync::<Notification>();
+    }
+
+    #[test]
+    fn every_api_has_its_codes_and_a_unique_name() {
+        let mut names = std::collections::HashSet::new();
+        for api in Api::ALL {
+            assert!(names.insert(api.name()), "{api:?}");
+            assert_eq!(api.txn_type().len(), 2);
+            assert_eq!(api.txn_sub_type().len(), 2);
+        }
+        assert_eq!(names.len(), 23);
+    }
+}
