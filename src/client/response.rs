@@ -207,6 +207,36 @@ impl Response {
         self.get("fileContent")
     }
 
+    /// The archive members of a file-transfer answer: `fileContent` decoded (base64 →
+    /// zlib → zip) within `limits`.
+    ///
+    /// # Errors
+    /// [`crate::ErrorCode::MissingField`] when the answer has no `fileContent`; archive
+    /// errors from [`crate::file::decode_file_content`].
+    pub fn files(
+        &self,
+        limits: &crate::file::ArchiveLimits,
+    ) -> crate::Result<Vec<crate::file::NamedFile>> {
+        let content = self.file_content().ok_or_else(|| {
+            crate::Error::new(
+                crate::ErrorCode::MissingField,
+                "the answer has no 'fileContent' (respCode 98: no file yet)",
+            )
+        })?;
+        crate::file::decode_file_content(content, limits)
+    }
+
+    /// The reconciliation records of a file-transfer answer (its ZM and ZME members parsed).
+    ///
+    /// # Errors
+    /// As [`files`](Self::files), and ZM format errors.
+    pub fn reconciliation(
+        &self,
+        limits: &crate::file::ArchiveLimits,
+    ) -> crate::Result<crate::file::Reconciliation> {
+        crate::file::parse_archive(&self.files(limits)?)
+    }
+
     /// `encryptPubKeyCert` (key update query), PEM with CRLF as received.
     pub fn encrypt_pub_key_cert(&self) -> Option<&str> {
         self.get("encryptPubKeyCert")
