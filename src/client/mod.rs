@@ -12,6 +12,7 @@
 
 mod admin;
 mod api;
+mod by_name;
 mod config;
 mod followup;
 mod handle;
@@ -29,6 +30,7 @@ mod validate;
 
 pub use admin::{FileTransferParams, KeyUpdateQueryParams, StatusQueryParams};
 pub use api::{Api, SmsKind};
+pub use by_name::ParamMap;
 pub use config::{BizTypes, ClientConfig, EndpointKind, Endpoints, Environment, TEST_TR_ID};
 pub use followup::{
     CompletionUndoParams, ConsumeUndoParams, PreAuthCompletionParams, PreAuthUndoParams,

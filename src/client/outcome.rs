@@ -124,6 +124,34 @@ impl Outcome {
     pub fn is_success(&self) -> bool {
         matches!(self, Outcome::Success(_))
     }
+
+    /// When to send the next status query (accepted and pending outcomes).
+    pub fn query_at(&self) -> Option<Timestamp> {
+        match self {
+            Outcome::Accepted { query_at, .. } => Some(*query_at),
+            Outcome::Pending { query_at, .. } => *query_at,
+            _ => None,
+        }
+    }
+
+    /// Why the result is not final (pending outcomes).
+    pub fn pending_reason(&self) -> Option<PendingReason> {
+        match self {
+            Outcome::Pending { reason, .. } => Some(*reason),
+            _ => None,
+        }
+    }
+
+    /// The respCode that decided the outcome (`origRespCode` for a found status query).
+    pub fn decisive_code(&self) -> &str {
+        match self {
+            Outcome::Failed { resp_code, .. } => resp_code,
+            other => {
+                let r = other.response();
+                r.orig_resp_code().unwrap_or(r.resp_code())
+            }
+        }
+    }
 }
 
 /// Codes that mean success (spec §7.2; A6 = success with defects).
