@@ -1,0 +1,1 @@
+//! The uniffi binding of `unionpay-acp` (issue 6): converts types, maps errors.
