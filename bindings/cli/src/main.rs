@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod decode_file;
 mod host;
+mod sandbox_cmd;
 
 use std::process::ExitCode;
 
@@ -22,7 +23,9 @@ commands:
                                        file-transfer response body on stdin -> files in DIR, JSON
                                        summary (--parse: + one JSON line per record); UNVERIFIED
                                        unless --trust is given
-  errors                               the error catalogue (errors.json)";
+  errors                               the error catalogue (errors.json)
+  sandbox [--port N] [--bind ADDR] [--state DIR] [--notify-speed F] [--print-trust]
+                                       run the local gateway sandbox (see `acp sandbox --help`)";
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         "verify" => commands::verify(rest),
         "encrypt" => commands::encrypt(rest),
         "decrypt" => commands::decrypt(rest),
+        "sandbox" => sandbox_cmd::run(rest),
         "decode-file" => decode_file::run(rest),
         "errors" => {
             print!("{}", unionpay_acp::error::catalogue_json());
