@@ -7,8 +7,8 @@ FUZZ_SECONDS ?= 20
 .PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz bench errors-json
 
 ## The main job: a whole token payment flow against the local sandbox.
-demo: setup
-	$(CARGO) run --quiet --release -p acp-cli --example demo
+demo:
+	$(CARGO) run --quiet --release -p acp-sandbox --example demo
 
 ## Every test suite of every language.
 test: setup lint rust-test vectors cli-test wasm-check fuzz
