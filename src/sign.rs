@@ -148,18 +148,7 @@ pub fn sign_fields(fields: &mut Fields, credentials: &Credentials) -> Result<Sig
         Credentials::Rsa(key) => {
             fields.set("signMethod", SignMethod::Rsa.as_str());
             fields.set("certId", key.cert_id());
-            let canonical = canonical_string(fields);
-            let hash = version.rsa_hash();
-            let digest_hex = hash.hex_digest(canonical.as_bytes());
-            let sig = key.ops().sign_pkcs1v15(hash, digest_hex.as_bytes())?;
-            fields.set(
-                "signature",
-                base64::engine::general_purpose::STANDARD.encode(sig),
-            );
-            Ok(SignedInfo {
-                canonical,
-                digest_hex,
-            })
+            rsa_sign(fields, key, version.rsa_hash())
         }
         Credentials::SecureKey { method, key } => {
             let hash = method.secure_key_hash().ok_or_else(|| {
@@ -211,11 +200,15 @@ pub fn sign_as_gateway(fields: &mut Fields, key: &MerchantKey) -> Result<SignedI
         "signPubKeyCert",
         crate::pki::pem_encode_crlf("CERTIFICATE", key.certificate().der()),
     );
+    rsa_sign(fields, key, HashAlg::Sha256)
+}
+
+/// signMethod 01: the RSA signature of the canonical string's lowercase hex digest (the
+/// hex text is signed again, spec §4.2), set as base64 `signature`.
+fn rsa_sign(fields: &mut Fields, key: &MerchantKey, hash: HashAlg) -> Result<SignedInfo> {
     let canonical = canonical_string(fields);
-    let digest_hex = HashAlg::Sha256.hex_digest(canonical.as_bytes());
-    let sig = key
-        .ops()
-        .sign_pkcs1v15(HashAlg::Sha256, digest_hex.as_bytes())?;
+    let digest_hex = hash.hex_digest(canonical.as_bytes());
+    let sig = key.ops().sign_pkcs1v15(hash, digest_hex.as_bytes())?;
     fields.set(
         "signature",
         base64::engine::general_purpose::STANDARD.encode(sig),

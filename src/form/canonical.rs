@@ -1,23 +1,12 @@
 //! The canonical signing string (spec §4.1).
 
+use super::nested::join_pairs;
 use super::Fields;
 
 /// Builds `k1=v1&k2=v2…`: keys in byte order, `signature` and empty values left out,
 /// values raw (no escaping, no trimming).
 pub fn canonical_string(fields: &Fields) -> String {
-    let mut out = String::with_capacity(fields.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-    for (k, v) in fields.iter() {
-        if k == "signature" || v.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(k);
-        out.push('=');
-        out.push_str(v);
-    }
-    out
+    join_pairs(fields.iter().filter(|(k, _)| *k != "signature"))
 }
 
 #[cfg(test)]

@@ -200,16 +200,7 @@ impl Verifier {
                     )
                 })?;
                 let chain = validate_chain(&leaf, &self.anchors, self.backend.as_ref())?;
-                let key = leaf
-                    .public_key()
-                    .and_then(|k| self.backend.load_public_key(k))
-                    .map_err(|e| {
-                        Error::verify(
-                            ErrorCode::SigningCertInvalid,
-                            VerifyStep::Parse,
-                            e.message().to_owned(),
-                        )
-                    })?;
+                let key = self.load_key(&leaf)?;
                 let entry = Arc::new(CachedCert { leaf, chain, key });
                 self.cache.insert(cache_key, entry.clone());
                 entry
@@ -234,8 +225,12 @@ impl Verifier {
                     format!("no configured 5.0.0 verify certificate has certId '{cert_id}'"),
                 )
             })?;
-        let key = cert
-            .public_key()
+        let key = self.load_key(cert)?;
+        check_rsa_signature(key.as_ref(), HashAlg::Sha1, canonical, signature)
+    }
+
+    fn load_key(&self, cert: &Certificate) -> Result<Arc<dyn crate::crypto::PublicKeyOps>> {
+        cert.public_key()
             .and_then(|k| self.backend.load_public_key(k))
             .map_err(|e| {
                 Error::verify(
@@ -243,8 +238,7 @@ impl Verifier {
                     VerifyStep::Parse,
                     e.message().to_owned(),
                 )
-            })?;
-        check_rsa_signature(key.as_ref(), HashAlg::Sha1, canonical, signature)
+            })
     }
 
     fn verify_secure_key(

@@ -28,16 +28,8 @@ pub fn response_header(req: &Fields) -> Fields {
 
 /// `k=v&…` in key order, values raw.
 pub fn raw_body(fields: &Fields) -> String {
-    let mut out = String::new();
-    for (k, v) in fields.iter() {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(k);
-        out.push('=');
-        out.push_str(v);
-    }
-    out
+    // Answers never carry empty values (spec §2.1), so the join that skips them is exact.
+    unionpay_acp::form::join_pairs(fields.iter())
 }
 
 /// The OS random source for the core.
