@@ -4,7 +4,7 @@ use crate::form::Fields;
 
 /// A page that posts `fields` to `action` as soon as it loads. Every attribute value is
 /// HTML-escaped; the browser unescapes it, so the posted bytes equal the signed ones.
-pub(crate) fn auto_submit_page(action: &str, fields: &Fields) -> String {
+pub fn auto_submit_page(action: &str, fields: &Fields) -> String {
     let mut out = String::with_capacity(
         512 + fields
             .iter()
@@ -31,8 +31,15 @@ pub(crate) fn auto_submit_page(action: &str, fields: &Fields) -> String {
     out
 }
 
+/// HTML-escapes `value` (`& < > " '`).
+pub fn escape_html(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    escape_into(value, &mut out);
+    out
+}
+
 /// Escapes `& < > " '` so a value cannot leave its attribute.
-pub(crate) fn escape_into(value: &str, out: &mut String) {
+pub fn escape_into(value: &str, out: &mut String) {
     for c in value.chars() {
         match c {
             '&' => out.push_str("&amp;"),

@@ -36,6 +36,7 @@ pub use followup::{
     CompletionUndoParams, ConsumeUndoParams, PreAuthCompletionParams, PreAuthUndoParams,
     RefundParams, ReversalParams,
 };
+pub use html::{auto_submit_page, escape_html, escape_into};
 pub use key_update::{KeyUpdate, KEY_UPDATE_INTERVAL_SECONDS};
 pub use notification::{Notification, NotificationSource};
 pub use open::{

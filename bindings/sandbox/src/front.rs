@@ -317,22 +317,10 @@ fn cashier_page(id: &str, cx: &Ctx, amount: u64) -> String {
     )
 }
 
-/// The spec §9 auto-submit form: posts `fields` to `url` on load.
+/// The spec §9 auto-submit form: posts `fields` to `url` on load (the core's page, as a
+/// merchant would render it).
 pub fn auto_submit_page(url: &str, fields: &Fields) -> String {
-    let mut body = format!(
-        "<form id=\"pay_form\" name=\"pay_form\" action=\"{}\" method=\"post\">\n",
-        esc(url)
-    );
-    for (k, v) in fields.iter() {
-        body.push_str(&format!(
-            "<input type=\"hidden\" name=\"{}\" id=\"{}\" value=\"{}\">\n",
-            esc(k),
-            esc(k),
-            esc(v)
-        ));
-    }
-    body.push_str("</form>\n<script>document.getElementById(\"pay_form\").submit();</script>");
-    html("返回商户 (back to the merchant)", &body, "")
+    unionpay_acp::client::auto_submit_page(url, fields)
 }
 
 fn redirect_page(url: &str, text: &str) -> String {
@@ -361,18 +349,7 @@ fn html(title: &str, body: &str, head: &str) -> String {
     )
 }
 
-/// HTML attribute/text escaping of `& < > " '`.
+/// HTML attribute/text escaping of `& < > " '` (the core's, so the pages escape alike).
 pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    unionpay_acp::client::escape_html(text)
 }
