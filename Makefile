@@ -10,9 +10,9 @@ FUZZ_SECONDS ?= 20
 demo:
 	$(CARGO) run --quiet --release -p acp-sandbox --example demo
 
-## Every test suite of every language.
-test: setup lint rust-test vectors cli-test wasm-check fuzz
-	@echo "make test: all suites passed"
+## Every test suite of every language, then one closing line with the totals.
+test:
+	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check fuzz
 
 setup:
 	@bash tests/tools/install.sh

@@ -65,6 +65,7 @@ def main() -> int:
         for name in extra:
             print(f"STALE    {name} (not produced by the generator)")
             bad += 1
+        print(f"vector files: {len(out) - min(bad, len(out))} passed, {bad} failed")
         if bad:
             print(f"{bad} file(s) out of date: run `python3 tests/gen/gen_vectors.py`", file=sys.stderr)
             return 1
