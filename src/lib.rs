@@ -14,6 +14,35 @@
 //! The core never opens a socket, reads a file, a clock or the OS random source:
 //! time (`now`) and randomness (`rng`) are arguments, and state that must survive is
 //! returned as a value for the host to keep.
+//!
+//! ```no_run
+//! use unionpay_acp::client::{ClientConfig, ConsumeParams, Environment, Order, Outcome, Payer};
+//! use unionpay_acp::card::CustomerInfo;
+//! use unionpay_acp::crypto::default_backend;
+//! use unionpay_acp::{Client, Credentials, MerchantKey, RandomSource, Timestamp, TrustProfile};
+//!
+//! fn pay(pfx: &[u8], now: Timestamp, rng: &mut dyn RandomSource,
+//!        post: impl Fn(&str, &str) -> Vec<u8>) -> unionpay_acp::Result<()> {
+//!     let key = MerchantKey::from_pkcs12(pfx, "000000", default_backend().as_ref())?;
+//!     let config = ClientConfig::new("777290058110097", Credentials::Rsa(key),
+//!                                    Environment::Test, TrustProfile::Test);
+//!     let client = Client::new(config)?;
+//!     let request = client.build_consume(&ConsumeParams {
+//!         order: Order::New("20261125120000001".into()),
+//!         txn_amt: 1000, // fen
+//!         payer: Payer::Token("6235240000020757577".into()),
+//!         back_url: "https://merchant.example/acp/notify".into(),
+//!         customer_info: CustomerInfo { sms_code: Some("111111".into()), ..Default::default() },
+//!         req_reserved: None,
+//!     }, now, rng)?;
+//!     let body = post(&request.url, &request.body); // the host does the HTTP
+//!     match client.handle_response(&request, &body, now)? {
+//!         Outcome::Accepted { query_at, .. } => println!("accepted; query at {query_at}"),
+//!         other => println!("{}: {}", other.name(), other.decisive_code()),
+//!     }
+//!     Ok(())
+//! }
+//! ```
 #![cfg_attr(
     not(test),
     deny(
