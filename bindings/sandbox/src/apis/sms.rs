@@ -11,7 +11,7 @@ use crate::state::{Sms, State};
 /// sandbox accepts every code except the failing ones (or only `Rules::sms_only_code`).
 pub fn send(gw: &Gateway, st: &mut State, cx: &Ctx) -> Outcome<()> {
     let (_, sub) = cx.txn();
-    let with_amount = matches!(sub, "02" | "04");
+    let with_amount = matches!(sub, "02" | "03" | "04");
     let amount = if with_amount {
         cx.check_currency(true)?;
         Some(cx.amount()?)
