@@ -37,7 +37,7 @@ pub fn parse_nested(value: &str) -> Result<Vec<(String, String)>> {
         None => value,
     };
     let mut pairs = Vec::new();
-    let parts = split_top_level(inner, '&')
+    let parts = split_top_level(inner, b'&')
         .map_err(|e| Error::new(ErrorCode::InvalidNestedValue, e.message().to_owned()))?;
     for part in parts {
         if part.is_empty() {

@@ -34,7 +34,7 @@ pub fn parse_sync_body_limited(body: &[u8], max: usize) -> Result<Fields> {
         None => text,
     };
     let mut fields = Fields::new();
-    for pair in split_top_level(text, '&')? {
+    for pair in split_top_level(text, b'&')? {
         if pair.is_empty() {
             continue;
         }
@@ -75,24 +75,27 @@ pub fn parse_notify_body_limited(body: &[u8], max: usize) -> Result<Fields> {
 }
 
 /// Splits `text` on `sep` outside `{…}` / `[…]` groups, counting nesting depth.
-pub(crate) fn split_top_level(text: &str, sep: char) -> Result<Vec<&str>> {
-    let mut parts = Vec::new();
+pub(crate) fn split_top_level(text: &str, sep: u8) -> Result<Vec<&str>> {
+    // Every delimiter is ASCII, and ASCII bytes never occur inside a multi-byte UTF-8
+    // sequence, so scanning bytes splits only at character boundaries (and is several
+    // times faster than decoding chars on the verification hot path).
+    let mut parts = Vec::with_capacity(32);
     let mut depth: usize = 0;
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        match c {
-            '{' | '[' => depth += 1,
-            '}' | ']' => {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        match b {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
                 depth = depth.checked_sub(1).ok_or_else(|| {
                     Error::new(
                         ErrorCode::UnbalancedBraces,
-                        format!("a '{c}' at byte {i} closes no group"),
+                        format!("a '{}' at byte {i} closes no group", char::from(b)),
                     )
                 })?
             }
-            c if c == sep && depth == 0 => {
+            _ if b == sep && depth == 0 => {
                 parts.push(text.get(start..i).unwrap_or_default());
-                start = i + c.len_utf8();
+                start = i + 1;
             }
             _ => {}
         }

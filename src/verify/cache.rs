@@ -17,16 +17,17 @@ pub(crate) struct CachedCert {
     pub key: Arc<dyn PublicKeyOps>,
 }
 
-/// Keyed by the SHA-256 of the `signPubKeyCert` text as received.
+/// Keyed by the `signPubKeyCert` text exactly as received: comparing ~1.7 KB is cheaper
+/// than hashing it on every message, and an exact match cannot collide.
 #[derive(Default)]
 pub(crate) struct CertCache {
-    entries: Mutex<Vec<([u8; 32], Arc<CachedCert>)>>,
+    entries: Mutex<Vec<(Box<str>, Arc<CachedCert>)>>,
 }
 
 impl CertCache {
-    pub fn get(&self, key: &[u8; 32]) -> Option<Arc<CachedCert>> {
+    pub fn get(&self, key: &str) -> Option<Arc<CachedCert>> {
         let mut entries = self.entries.lock().ok()?;
-        let pos = entries.iter().position(|(k, _)| k == key)?;
+        let pos = entries.iter().position(|(k, _)| &**k == key)?;
         // Move to the back: the back is most recently used.
         let entry = entries.remove(pos);
         let value = entry.1.clone();
@@ -34,13 +35,13 @@ impl CertCache {
         Some(value)
     }
 
-    pub fn insert(&self, key: [u8; 32], value: Arc<CachedCert>) {
+    pub fn insert(&self, key: &str, value: Arc<CachedCert>) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.retain(|(k, _)| *k != key);
+            entries.retain(|(k, _)| &**k != key);
             if entries.len() >= CAPACITY {
                 entries.remove(0);
             }
-            entries.push((key, value));
+            entries.push((key.into(), value));
         }
     }
 

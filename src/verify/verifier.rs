@@ -12,7 +12,6 @@ use crate::secret::SecureKey;
 use crate::sign::{secure_key_signature, SignMethod, Version};
 use crate::time::Timestamp;
 use base64::Engine;
-use sha2::{Digest, Sha256};
 use std::fmt;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
@@ -188,8 +187,7 @@ impl Verifier {
                     "a 5.1.0 message needs 'signPubKeyCert'",
                 )
             })?;
-        let cache_key: [u8; 32] = Sha256::digest(pem.as_bytes()).into();
-        let cached = match self.cache.get(&cache_key) {
+        let cached = match self.cache.get(pem) {
             Some(hit) => hit,
             None => {
                 let leaf = Certificate::from_pem(pem.as_bytes()).map_err(|e| {
@@ -202,7 +200,7 @@ impl Verifier {
                 let chain = validate_chain(&leaf, &self.anchors, self.backend.as_ref())?;
                 let key = self.load_key(&leaf)?;
                 let entry = Arc::new(CachedCert { leaf, chain, key });
-                self.cache.insert(cache_key, entry.clone());
+                self.cache.insert(pem, entry.clone());
                 entry
             }
         };
