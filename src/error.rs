@@ -130,6 +130,13 @@ error_codes! {
     SecureKeyMissing = 1007, InvalidInput, "a secure key is needed for signMethod 11/12";
     /// Card data is malformed (PAN, PIN, CVN2, expiry, phone).
     InvalidCardData = 1008, InvalidInput, "card data is malformed";
+    /// A binding was handed a NULL pointer where a value is required (C binding).
+    NullPointer = 1009, InvalidInput, "a required pointer argument is NULL";
+    /// A caller-supplied buffer is too small; the binding reports the size needed.
+    BufferTooSmall = 1010, InvalidInput, "the caller's buffer is too small";
+    /// A handle is not live: freed already, freed twice, of another type, or not made by
+    /// the library (C binding).
+    InvalidHandle = 1011, InvalidInput, "the handle is not live (freed, or not made by this library)";
 
     /// The PKCS#12 password is wrong (the MAC does not verify).
     Pkcs12WrongPassword = 2001, Key, "the PKCS#12 password is wrong";

@@ -1,0 +1,415 @@
+//! Low-level functions: the building blocks the shared test vectors exercise, for hosts
+//! that sign, verify or inspect messages outside the typed client.
+
+use crate::config::{arg, customer_info_mode, Config};
+use crate::convert::{
+    at, bytes, c_string, kv_fields, kv_list, opt_bytes, opt_text, os_rng, out_ptr, text,
+};
+use crate::error::guard;
+use crate::fields::acp_fields;
+use crate::handle::{self, Handle, Kind};
+use crate::{acp_kv, acp_result};
+use std::os::raw::c_char;
+use unionpay_acp::card::{encrypt_field, pin_block, CustomerInfo};
+use unionpay_acp::crypto::{default_backend, HashAlg};
+use unionpay_acp::form::{canonical_string, encode_form, parse_notify_body, parse_sync_body};
+use unionpay_acp::pki::{parse_pkcs12, Certificate};
+use unionpay_acp::secret::{CardExpiry, Cvn2, Pan, PhoneNumber, Pin, SecureKey};
+use unionpay_acp::{
+    sign_fields, Credentials, EncryptionCert, Error, ErrorCode, FixedRandom, MerchantKey,
+    RandomSource, SignMethod, Verifier,
+};
+
+/// `kind` of `acp_verifier_verify` and `acp_form_parse`: a synchronous answer (raw
+/// `k=v&…`, brace-aware, not percent-decoded).
+pub const ACP_BODY_SYNC: u32 = 1;
+/// `kind` of `acp_verifier_verify` and `acp_form_parse`: a notification
+/// (`application/x-www-form-urlencoded`, percent-decoded).
+pub const ACP_BODY_NOTIFY: u32 = 2;
+
+/// A message verifier with its trust anchors and certificate cache (thread-safe).
+pub struct acp_verifier {
+    inner: Verifier,
+}
+
+impl Handle for acp_verifier {
+    const KIND: Kind = Kind::Verifier;
+}
+
+/// Creates a verifier. `config` keys: `trust` (`production`, `test`, or `custom` with
+/// `trustRootPem` and `trustMiddlePem`), optional `secureKey` (signMethod 11/12 messages)
+/// and `verifyCertPem` (5.0.0 messages, repeatable).
+///
+/// # Safety
+/// `config` valid for `n` entries; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_verifier_new(
+    config: *const acp_kv,
+    n: usize,
+    out: *mut *mut acp_verifier,
+) -> acp_result {
+    guard("acp_verifier_new", || {
+        let out = out_ptr(out, "out")?;
+        let mut c = Config::parse(kv_list(config, n, "config")?)?;
+        let mut v = Verifier::new(c.trust()?, default_backend())?;
+        if let Some(key) = c.take("secureKey") {
+            v = v.with_secure_key(SecureKey::new(key)?);
+        }
+        v = v.with_verify_certs(c.verify_certs()?);
+        c.finish()?;
+        *out = handle::into_raw(acp_verifier { inner: v });
+        Ok(())
+    })
+}
+
+/// Frees a verifier. NULL is a no-op.
+///
+/// # Safety
+/// `verifier` must be NULL or a pointer this library returned.
+#[no_mangle]
+pub unsafe extern "C" fn acp_verifier_free(verifier: *mut acp_verifier) {
+    guard("acp_verifier_free", || handle::free(verifier, "verifier"));
+}
+
+/// Parses and verifies a received body (`ACP_BODY_SYNC` or `ACP_BODY_NOTIFY`) at `now`;
+/// on success `*out` holds its fields (free with `acp_fields_free`). On failure
+/// `acp_last_error_step` names the step that failed.
+///
+/// # Safety
+/// `verifier` must be a pointer this library returned; `body` valid for `len`; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_verifier_verify(
+    verifier: *const acp_verifier,
+    kind: u32,
+    body: *const u8,
+    len: usize,
+    now: i64,
+    out: *mut *mut acp_fields,
+) -> acp_result {
+    guard("acp_verifier_verify", || {
+        let out = out_ptr(out, "out")?;
+        let v = &handle::borrow(verifier, "verifier")?.inner;
+        let body = bytes(body, len, "body")?;
+        let fields = match kind {
+            ACP_BODY_SYNC => v.verify_sync_body(body, at(now))?,
+            ACP_BODY_NOTIFY => v.verify_notify_body(body, at(now))?,
+            _ => return Err(body_kind(kind)),
+        };
+        *out = handle::into_raw(acp_fields::new(&fields));
+        Ok(())
+    })
+}
+
+/// Verifies a message given as fields (exactly as received, empty values included).
+///
+/// # Safety
+/// `verifier` must be a pointer this library returned; `fields` valid for `n` entries.
+#[no_mangle]
+pub unsafe extern "C" fn acp_verifier_verify_fields(
+    verifier: *const acp_verifier,
+    fields: *const acp_kv,
+    n: usize,
+    now: i64,
+) -> acp_result {
+    guard("acp_verifier_verify_fields", || {
+        let v = &handle::borrow(verifier, "verifier")?.inner;
+        v.verify_fields(&kv_fields(fields, n, "fields")?, at(now))
+    })
+}
+
+/// The canonical string signatures cover: empty values and `signature` dropped, keys in
+/// byte order, `k=v` joined by `&`, raw values.
+///
+/// # Safety
+/// `fields` valid for `n` entries; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_canonical_string(
+    fields: *const acp_kv,
+    n: usize,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_canonical_string", || {
+        let out = out_ptr(out, "out")?;
+        *out = c_string(canonical_string(&kv_fields(fields, n, "fields")?));
+        Ok(())
+    })
+}
+
+/// The lowercase hex digest of `data` with `alg`: `"sha256"`, `"sha1"` or `"sm3"`.
+///
+/// # Safety
+/// `alg` a C string; `data` valid for `len`; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_digest_hex(
+    alg: *const c_char,
+    data: *const u8,
+    len: usize,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_digest_hex", || {
+        let out = out_ptr(out, "out")?;
+        let alg = match text(alg, "alg")? {
+            "sha256" => HashAlg::Sha256,
+            "sha1" => HashAlg::Sha1,
+            "sm3" => HashAlg::Sm3,
+            other => return Err(arg(&format!("alg is sha256, sha1 or sm3, not '{other}'"))),
+        };
+        *out = c_string(alg.hex_digest(bytes(data, len, "data")?));
+        Ok(())
+    })
+}
+
+/// Signs `fields` (which must carry `version`): with a PFX (`pfx`, `password`;
+/// signMethod 01, adds certId) or a secure key (`secure_key`; the fields' signMethod 11
+/// or 12). A `signMethod` in the fields must be a known method. `*out` receives the signed
+/// fields; `canonical` and `digest_hex`, when not NULL, the signed canonical string and
+/// its hex digest (diagnostics).
+///
+/// # Safety
+/// Pointers valid for their lengths; strings NUL-terminated; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_sign_fields(
+    fields: *const acp_kv,
+    n: usize,
+    pfx: *const u8,
+    pfx_len: usize,
+    password: *const c_char,
+    secure_key: *const c_char,
+    out: *mut *mut acp_fields,
+    canonical: *mut *mut c_char,
+    digest_hex: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_sign_fields", || {
+        let out = out_ptr(out, "out")?;
+        let mut f = kv_fields(fields, n, "fields")?;
+        let method = SignMethod::parse(f.get("signMethod").unwrap_or("01"))?;
+        let pfx = bytes(pfx, pfx_len, "pfx")?;
+        let credentials = match (pfx.is_empty(), opt_text(secure_key, "secure_key")?) {
+            (false, None) => Credentials::Rsa(MerchantKey::from_pkcs12(
+                pfx,
+                text(password, "password")?,
+                default_backend().as_ref(),
+            )?),
+            (true, Some(key)) => Credentials::SecureKey {
+                method,
+                key: SecureKey::new(key)?,
+            },
+            _ => return Err(arg("give exactly one of pfx and secure_key")),
+        };
+        let info = sign_fields(&mut f, &credentials)?;
+        *out = handle::into_raw(acp_fields::new(&f));
+        if !canonical.is_null() {
+            *canonical = c_string(info.canonical);
+        }
+        if !digest_hex.is_null() {
+            *digest_hex = c_string(info.digest_hex);
+        }
+        Ok(())
+    })
+}
+
+/// Encrypts `plaintext` to UnionPay's encryption certificate `cert` (PEM or DER) with
+/// RSA PKCS#1 v1.5; `*out` is base64. `random`: NULL for the OS random source, otherwise
+/// exactly these bytes are used as the random stream (reproducible tests).
+///
+/// # Safety
+/// Pointers valid for their lengths; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_encrypt(
+    cert: *const u8,
+    cert_len: usize,
+    plaintext: *const u8,
+    len: usize,
+    random: *const u8,
+    random_len: usize,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_encrypt", || {
+        let out = out_ptr(out, "out")?;
+        let cert = EncryptionCert::parse(bytes(cert, cert_len, "cert")?)?;
+        let plain = bytes(plaintext, len, "plaintext")?;
+        *out = c_string(encrypt_field(
+            &cert,
+            plain,
+            rng(random, random_len).as_mut(),
+        )?);
+        Ok(())
+    })
+}
+
+/// Builds a `customerInfo` value from `info` (keys `certifTp`, `certifId`, `customerNm`,
+/// `phoneNo`, `smsCode`, `cvn2`, `expired`, and `encryptedPin`: a PIN block already
+/// encrypted, base64) with `mode` `"encrypted"` (phoneNo, cvn2, expired go in
+/// `encryptedInfo`) or `"plain"`. `cert`: the encryption certificate when something is
+/// encrypted (else NULL, 0); `random` as in `acp_encrypt`.
+///
+/// # Safety
+/// Pointers valid for their lengths; strings NUL-terminated; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_customer_info_build(
+    info: *const acp_kv,
+    n: usize,
+    mode: *const c_char,
+    cert: *const u8,
+    cert_len: usize,
+    random: *const u8,
+    random_len: usize,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_customer_info_build", || {
+        let out = out_ptr(out, "out")?;
+        let mode = customer_info_mode(text(mode, "mode")?)?;
+        let mut c = Config::parse(kv_list(info, n, "info")?)?;
+        let own = |v: Option<&str>| v.map(str::to_owned);
+        let ci = CustomerInfo {
+            certif_tp: own(c.take("certifTp")),
+            certif_id: own(c.take("certifId")),
+            customer_nm: own(c.take("customerNm")),
+            phone_no: c.take("phoneNo").map(PhoneNumber::new).transpose()?,
+            sms_code: own(c.take("smsCode")),
+            pin: None,
+            cvn2: c.take("cvn2").map(Cvn2::new).transpose()?,
+            expired: c.take("expired").map(CardExpiry::new).transpose()?,
+        };
+        let encrypted_pin = c.take("encryptedPin");
+        c.finish()?;
+        let cert = bytes(cert, cert_len, "cert")?;
+        let cert = if cert.is_empty() {
+            None
+        } else {
+            Some(EncryptionCert::parse(cert)?)
+        };
+        let value = ci.build_with_encrypted_pin(
+            mode,
+            cert.as_ref(),
+            encrypted_pin,
+            rng(random, random_len).as_mut(),
+        )?;
+        *out = c_string(value);
+        Ok(())
+    })
+}
+
+/// The ISO 9564 format-0 PIN block of `pin` for card `pan` (8 bytes into `out`;
+/// `ACP_RESULT_BUFFER_TOO_SMALL` when `out_len` < 8).
+///
+/// # Safety
+/// Strings NUL-terminated; `out` valid for `out_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn acp_pin_block(
+    pin: *const c_char,
+    pan: *const c_char,
+    out: *mut u8,
+    out_len: usize,
+) -> acp_result {
+    guard("acp_pin_block", || {
+        let out = out_ptr(out, "out")?;
+        let block = pin_block(&Pin::new(text(pin, "pin")?)?, &Pan::new(text(pan, "pan")?)?);
+        if out_len < block.len() {
+            return Err(Error::new(
+                ErrorCode::BufferTooSmall,
+                format!(
+                    "a PIN block needs {} bytes; out_len is {out_len}",
+                    block.len()
+                ),
+            ));
+        }
+        std::ptr::copy_nonoverlapping(block.as_ptr(), out, block.len());
+        Ok(())
+    })
+}
+
+/// Describes a certificate (PEM or DER), or with a non-NULL `password` the certificate of
+/// a PKCS#12 file: `*out` gets `certId`, `subject`, `issuer`, `notBefore`, `notAfter`
+/// (RFC 3339 UTC), `keyBits`, `modulusSha256`.
+///
+/// # Safety
+/// `data` valid for `len`; `password` NULL or a C string; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_certificate_inspect(
+    data: *const u8,
+    len: usize,
+    password: *const c_char,
+    out: *mut *mut acp_fields,
+) -> acp_result {
+    guard("acp_certificate_inspect", || {
+        let out = out_ptr(out, "out")?;
+        let data = bytes(data, len, "data")?;
+        let cert = match opt_text(password, "password")? {
+            Some(p) => parse_pkcs12(data, p)?.certificate,
+            None => Certificate::parse(data)?,
+        };
+        let modulus = HashAlg::Sha256.hex_digest(cert.public_key()?.modulus());
+        let info = [
+            ("certId", cert.cert_id()),
+            ("subject", cert.subject()),
+            ("issuer", cert.issuer()),
+            ("notBefore", cert.not_before().to_rfc3339()),
+            ("notAfter", cert.not_after().to_rfc3339()),
+            ("keyBits", cert.key_bits().to_string()),
+            ("modulusSha256", modulus),
+        ];
+        *out = handle::into_raw(acp_fields::from_pairs(
+            info.iter().map(|(k, v)| (*k, v.as_str())),
+        ));
+        Ok(())
+    })
+}
+
+/// Parses a body without verifying it (`ACP_BODY_SYNC` or `ACP_BODY_NOTIFY`), for
+/// diagnostics; never act on what it returns.
+///
+/// # Safety
+/// `body` valid for `len`; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_form_parse(
+    kind: u32,
+    body: *const u8,
+    len: usize,
+    out: *mut *mut acp_fields,
+) -> acp_result {
+    guard("acp_form_parse", || {
+        let out = out_ptr(out, "out")?;
+        let body = bytes(body, len, "body")?;
+        let fields = match kind {
+            ACP_BODY_SYNC => parse_sync_body(body)?,
+            ACP_BODY_NOTIFY => parse_notify_body(body)?,
+            _ => return Err(body_kind(kind)),
+        };
+        *out = handle::into_raw(acp_fields::new(&fields));
+        Ok(())
+    })
+}
+
+/// Form-encodes fields the way requests are sent (every value URL-encoded, keys in byte
+/// order).
+///
+/// # Safety
+/// `fields` valid for `n` entries; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_form_encode(
+    fields: *const acp_kv,
+    n: usize,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_form_encode", || {
+        let out = out_ptr(out, "out")?;
+        *out = c_string(encode_form(&kv_fields(fields, n, "fields")?));
+        Ok(())
+    })
+}
+
+/// The random source: fixed bytes when given, the OS otherwise.
+unsafe fn rng(random: *const u8, len: usize) -> Box<dyn RandomSource> {
+    match opt_bytes(random, len) {
+        Some(b) => Box::new(FixedRandom::new(b.to_vec())),
+        None => Box::new(os_rng()),
+    }
+}
+
+fn body_kind(kind: u32) -> Error {
+    Error::new(
+        ErrorCode::InvalidArgument,
+        format!("kind {kind} is neither ACP_BODY_SYNC (1) nor ACP_BODY_NOTIFY (2)"),
+    )
+}
