@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 FUZZ_SECONDS ?= 20
 
-.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz bench errors-json
+.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test bench errors-json
 
 ## The main job: a whole token payment flow against the local sandbox.
 demo:
@@ -12,7 +12,7 @@ demo:
 
 ## Every test suite of every language, then one closing line with the totals.
 test:
-	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check fuzz
+	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check c-test fuzz
 
 setup:
 	@bash tests/tools/install.sh
@@ -38,6 +38,10 @@ cli-test:
 ## The core must build for wasm32 with the pure-Rust backend.
 wasm-check:
 	$(CARGO) check --quiet --lib --target wasm32-unknown-unknown --no-default-features
+
+## C: header diff check, CMake build, ctest (vectors, misuse, sandbox flow), valgrind.
+c-test:
+	bash c-header/test.sh
 
 fuzz:
 	bash tests/tools/fuzz.sh $(FUZZ_SECONDS)
