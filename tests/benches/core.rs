@@ -74,7 +74,7 @@ fn bench(c: &mut Criterion) {
         // The same with the body already parsed: what verification itself costs.
         let parsed = form::parse_sync_body(RESPONSE).unwrap();
         c.bench_function(&format!("{name}/verify_cached_fields"), |b| {
-            b.iter(|| black_box(cached.verify_fields(&parsed, now).unwrap()))
+            b.iter(|| cached.verify_fields(black_box(&parsed), now).unwrap())
         });
         let random = vec![0x5au8; 4096];
         c.bench_function(&format!("{name}/encrypt_pan"), |b| {
