@@ -1,0 +1,39 @@
+package unionpay.acp
+
+/**
+ * Encrypts card data on a device before it leaves it, with UnionPay's encryption
+ * certificate only: no merchant key ships in the app. Send [certId] as `encryptCertId`
+ * with the values.
+ *
+ * ```
+ * val enc = CardEncryptor(encCertPem)
+ * val accNo = enc.encryptPan("6221558812340000")
+ * val customerInfo = enc.customerInfo(CustomerInfo(phoneNo = "13552535506", cvn2 = "123", expired = "2311"))
+ * ```
+ * For an app, build the native library with `--no-default-features` (no AWS-LC: only
+ * public-key encryption is used here).
+ */
+class CardEncryptor(encryptionCert: ByteArray) : AutoCloseable {
+    constructor(pem: String) : this(pem.toByteArray(Charsets.UTF_8))
+
+    private val cert: EncryptionCert = acp { EncryptionCert.parse(encryptionCert) }
+
+    /** The `encryptCertId` to send with the encrypted values. */
+    val certId: String get() = cert.certId()
+
+    /** The encrypted card number for `accNo` (base64). */
+    fun encryptPan(pan: String): String = acp { cert.encryptPan(pan) }
+
+    /** Any value, encrypted (base64 of RSA PKCS#1 v1.5). */
+    fun encryptField(value: String): String = acp { cert.encryptField(value.toByteArray(Charsets.UTF_8)) }
+
+    /** The `customerInfo` value; a clear PIN needs the card number [pan]. */
+    fun customerInfo(info: CustomerInfo, pan: String? = null, mode: InfoMode = InfoMode.ENCRYPTED): String =
+        acp { cert.customerInfo(info.toFfi(), mode, pan) }
+
+    /** The `customerInfo` value with a PIN block already encrypted by a PIN pad. */
+    fun customerInfoWithEncryptedPin(info: CustomerInfo, encryptedPin: String, mode: InfoMode = InfoMode.ENCRYPTED): String =
+        acp { cert.customerInfoWithEncryptedPin(info.toFfi(), mode, encryptedPin) }
+
+    override fun close() = cert.close()
+}
