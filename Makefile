@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 FUZZ_SECONDS ?= 20
 
-.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test bench errors-json
+.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test bench errors-json
 
 ## The main job: a whole token payment flow against the local sandbox.
 demo:
@@ -12,7 +12,7 @@ demo:
 
 ## Every test suite of every language, then one closing line with the totals.
 test:
-	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check c-test fuzz
+	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check c-test python-test kotlin-test fuzz
 
 setup:
 	@bash tests/tools/install.sh
@@ -42,6 +42,14 @@ wasm-check:
 ## C: header diff check, CMake build, ctest (vectors, misuse, sandbox flow), valgrind.
 c-test:
 	bash c-header/test.sh
+
+## Python: wheel (maturin), install into a fresh venv, mypy, pytest (sync and async).
+python-test:
+	bash python/test.sh
+
+## Kotlin: uniffi bindings + Maven (JNA, JUnit 5).
+kotlin-test:
+	bash bindings/kotlin/test.sh
 
 fuzz:
 	bash tests/tools/fuzz.sh $(FUZZ_SECONDS)
