@@ -324,6 +324,7 @@ fn unsafe_and_duplicate_names_are_refused() {
     assert_eq!(code(read_zip(&zip, &limits())), ErrorCode::ArchiveInvalid);
 }
 
+#[cfg(feature = "gbk")]
 #[test]
 fn gbk_names_without_the_utf8_flag_are_decoded() {
     let mut e = stored("x", b"data");

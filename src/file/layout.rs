@@ -59,8 +59,21 @@ pub(crate) fn split_fields<'a>(line: &'a [u8], widths: &[usize]) -> Option<Vec<&
 
 /// Decodes GBK strictly and trims surrounding whitespace (fields are space-padded).
 pub(crate) fn decode_text(raw: &[u8]) -> Option<String> {
-    let text = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(raw)?;
+    let text = decode_gbk(raw)?;
     Some(text.trim().to_owned())
+}
+
+/// GBK, strictly (`None` when invalid); without the `gbk` feature, UTF-8 with invalid
+/// bytes replaced by U+FFFD (never `None`).
+pub(crate) fn decode_gbk(raw: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+    #[cfg(feature = "gbk")]
+    {
+        encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(raw)
+    }
+    #[cfg(not(feature = "gbk"))]
+    {
+        Some(String::from_utf8_lossy(raw))
+    }
 }
 
 /// Encodes a text value as GBK for a field of `width` bytes (not padded yet).
@@ -82,9 +95,19 @@ pub(crate) fn encode_text(value: &str, width: usize, name: &str) -> Result<Vec<u
             "has leading or trailing whitespace, which the file format cannot keep".into(),
         );
     }
+    #[cfg(feature = "gbk")]
     let (bytes, _, unmappable) = encoding_rs::GBK.encode(value);
+    #[cfg(not(feature = "gbk"))]
+    let (bytes, unmappable) = (
+        std::borrow::Cow::Borrowed(value.as_bytes()),
+        !value.is_ascii(),
+    );
     if unmappable {
-        return reject("contains a character that GBK cannot encode".into());
+        return reject(if cfg!(feature = "gbk") {
+            "contains a character that GBK cannot encode".into()
+        } else {
+            "contains a non-ASCII character: writing GBK needs the `gbk` cargo feature".into()
+        });
     }
     if bytes.len() > width {
         return reject(format!(
@@ -146,6 +169,7 @@ mod tests {
         assert_eq!(lines(b"a\r\n\r\nb").count(), 3); // an inner empty line is reported
     }
 
+    #[cfg(feature = "gbk")]
     #[test]
     fn gbk_round_trip_by_bytes() {
         let enc = encode_text("淘在路上", 8, "f").unwrap();
@@ -155,5 +179,14 @@ mod tests {
         assert!(encode_text(" x", 7, "f").is_err());
         assert!(encode_text("a\r\nb", 7, "f").is_err());
         assert!(encode_text("😀", 7, "f").is_err());
+    }
+
+    #[cfg(not(feature = "gbk"))]
+    #[test]
+    fn without_gbk_text_is_lossy_utf8_and_writing_is_ascii_only() {
+        assert_eq!(decode_text(b" abc ").unwrap(), "abc");
+        assert_eq!(decode_text(&[0xB6, 0xD4]).unwrap(), "\u{FFFD}\u{FFFD}");
+        assert_eq!(encode_text("abc", 3, "f").unwrap(), b"abc");
+        assert!(encode_text("淘", 7, "f").is_err());
     }
 }

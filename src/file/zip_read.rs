@@ -253,7 +253,7 @@ fn decode_name(raw: &[u8], flags: u16) -> Result<String> {
         return Ok(s.to_owned());
     }
     if flags & FLAG_UTF8 == 0 {
-        if let Some(s) = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(raw) {
+        if let Some(s) = super::layout::decode_gbk(raw) {
             return Ok(s.into_owned());
         }
     }
