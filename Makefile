@@ -12,7 +12,7 @@ demo:
 
 ## Every test suite of every language, then one closing line with the totals.
 test:
-	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check c-test python-test kotlin-test fuzz
+	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check c-test python-test kotlin-test js-test fuzz
 
 setup:
 	@bash tests/tools/install.sh
@@ -50,6 +50,10 @@ python-test:
 ## Kotlin: uniffi bindings + Maven (JNA, JUnit 5).
 kotlin-test:
 	bash bindings/kotlin/test.sh
+
+## Node: wasm build (wasm-bindgen-cli pinned), tsc, node:test, npm pack + fresh install.
+js-test:
+	bash npm/test.sh
 
 fuzz:
 	bash tests/tools/fuzz.sh $(FUZZ_SECONDS)

@@ -21,12 +21,12 @@ passed = failed = 0
 # cargo test / libtest
 for p, f in re.findall(r"test result: \w+\. (\d+) passed; (\d+) failed", text):
     passed += int(p); failed += int(f)
-# our shell suites and the vector check ("cli: N passed, M failed")
+# our shell suites, the vector check and JUnit ("cli: N passed, M failed")
 for p, f in re.findall(r"^\w[\w -]*: (\d+) passed, (\d+) failed", text, re.M):
     passed += int(p); failed += int(f)
 # node --test
-for p in re.findall(r"^# pass (\d+)", text, re.M): passed += int(p)
-for f in re.findall(r"^# fail (\d+)", text, re.M): failed += int(f)
+for p in re.findall(r"^(?:#|ℹ) pass (\d+)", text, re.M): passed += int(p)
+for f in re.findall(r"^(?:#|ℹ) fail (\d+)", text, re.M): failed += int(f)
 # pytest
 for line in re.findall(r"^=+ (.*) in [\d.]+s.*=+$", text, re.M):
     for n, what in re.findall(r"(\d+) (passed|failed|error)", line):

@@ -1,1 +1,73 @@
-//! The wasm-bindgen binding of `unionpay-acp` (issue 5): converts types, maps errors.
+//! The wasm-bindgen binding of `unionpay-acp` (issue 5), used by the npm package in
+//! `npm/`: it converts types between JS and the core and maps errors, nothing else.
+//!
+//! Host defaults: the RNG is `crypto.getRandomValues` (getrandom's `wasm_js` backend),
+//! the clock is the facade's (`now` arrives as Unix seconds), RSA is either the core's
+//! pure-Rust backend or `node:crypto` through [`Backend::host`].
+//!
+//! A panic would kill the wasm instance, so the binding holds itself to the core's rules.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo
+    )
+)]
+
+mod backend;
+mod client;
+mod convert;
+mod error;
+mod json;
+mod lowlevel;
+mod request;
+mod response;
+
+pub use backend::Backend;
+pub use client::{api_names, Client, Notification};
+pub use lowlevel::{EncryptionCert, MerchantKey, Verifier};
+pub use response::Response;
+
+use unionpay_acp::{Error, ErrorCode, FixedRandom, RandomSource};
+use wasm_bindgen::prelude::*;
+
+/// The error catalogue `[{code, name, kind, summary}]` (what `errors.json` holds).
+#[wasm_bindgen(js_name = errorCatalogue)]
+pub fn error_catalogue() -> js_sys::Array {
+    error::catalogue()
+}
+
+/// Runs `f` with the fixed byte stream `random` (tests, shared vectors) or the host RNG.
+pub(crate) fn with_rng<R>(
+    random: Option<Vec<u8>>,
+    f: impl FnOnce(&mut dyn RandomSource) -> R,
+) -> R {
+    match random {
+        Some(bytes) => f(&mut FixedRandom::new(bytes)),
+        None => f(&mut HostRandom),
+    }
+}
+
+/// `crypto.getRandomValues`, through getrandom.
+struct HostRandom;
+
+impl RandomSource for HostRandom {
+    fn fill(&mut self, dest: &mut [u8]) -> unionpay_acp::Result<()> {
+        getrandom::fill(dest).map_err(|e| {
+            Error::new(
+                ErrorCode::RandomFailed,
+                format!("the host RNG (crypto.getRandomValues) failed: {e}"),
+            )
+        })
+    }
+}
+
+/// The `Content-Type` to POST request bodies with.
+#[wasm_bindgen(js_name = formContentType)]
+pub fn form_content_type() -> String {
+    unionpay_acp::client::FORM_CONTENT_TYPE.to_owned()
+}

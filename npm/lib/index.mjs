@@ -1,0 +1,32 @@
+// ESM entry point: the same module instance as require('unionpay-acp'), so classes
+// (AcpError, Client, …) are identical whichever way the package is loaded.
+import cjs from './index.cjs';
+
+export const {
+  Client,
+  AcpError,
+  TransportError,
+  Outcome,
+  VerifiedResponse,
+  Notification,
+  MerchantKey,
+  EncryptionCert,
+  Verifier,
+  readRawBody,
+  signFields,
+  buildCustomerInfo,
+  inspectPkcs12,
+  canonicalString,
+  hexDigest,
+  parseSignMethod,
+  pinBlock,
+  parseSyncBody,
+  parseNotifyBody,
+  encodeForm,
+  apiNames,
+  errorCatalogue,
+  hasNodeCrypto,
+  FORM_CONTENT_TYPE,
+} = cjs;
+
+export default cjs;

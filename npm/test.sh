@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The Node binding's whole suite, from a clean checkout: installs its tools (idempotent),
+# builds the wasm module, generates the glue into npm/pkg, type-checks, runs node:test,
+# and installs the packed tarball into a fresh project (require + import).
+#
+#   bash npm/test.sh            # CARGO_TARGET_DIR is honoured; ACP_BIN may point at `acp`
+set -euo pipefail
+start=$SECONDS
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+step() { printf '\n== %s (%ss)\n' "$1" "$((SECONDS - start))"; }
+
+step "tools"
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+# wasm-bindgen-cli must equal the crate's exact pin (bindings/wasm/Cargo.toml).
+wb_version="$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' "$root/bindings/wasm/Cargo.toml")"
+[ -n "$wb_version" ] || { echo "cannot read the wasm-bindgen pin from bindings/wasm/Cargo.toml" >&2; exit 1; }
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_version" ]; then
+  # Not --locked: with it the install fails (a pinned dependency left the registry).
+  cargo install --quiet wasm-bindgen-cli --version "$wb_version"
+fi
+command -v node >/dev/null || { echo "node (>= 18) is required" >&2; exit 1; }
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' ||
+  { echo "node >= 18 is required (found $(node --version))" >&2; exit 1; }
+
+step "wasm build (release, wasm32-unknown-unknown)"
+# One profile: the workspace release profile, tuned for size through the environment
+# (a member crate cannot carry its own profile).
+(cd "$root" && CARGO_TARGET_DIR="$target_dir" \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=s CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+  cargo build --quiet -p acp-wasm --release --target wasm32-unknown-unknown)
+rm -rf "$here/pkg"
+wasm-bindgen --target nodejs --weak-refs --remove-name-section --remove-producers-section \
+  --out-dir "$here/pkg" --out-name acp \
+  "$target_dir/wasm32-unknown-unknown/release/acp_wasm.wasm"
+wasm_raw=$(wc -c < "$here/pkg/acp_bg.wasm")
+wasm_gz=$(gzip -9c "$here/pkg/acp_bg.wasm" | wc -c)
+echo "acp_bg.wasm: $wasm_raw bytes, $wasm_gz bytes gzipped"
+
+step "npm dev dependencies (package-lock.json)"
+cd "$here"
+# npm ci only when node_modules is missing or older than the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+fi
+
+step "tsc --noEmit (declarations + test/types.ts)"
+node_modules/.bin/tsc --noEmit -p tsconfig.json
+
+step "the acp sandbox for the payment flow test"
+if [ -z "${ACP_BIN:-}" ] && [ -d "$root/bindings/sandbox" ]; then
+  (cd "$root" && CARGO_TARGET_DIR="$target_dir" cargo build --quiet -p acp-cli)
+  export ACP_BIN="$target_dir/debug/acp"
+fi
+echo "ACP_BIN=${ACP_BIN:-<none: the flow test will be skipped>}"
+
+step "node --test"
+node --check examples/express.mjs
+node --test --test-reporter=spec test/*.test.mjs
+
+step "npm pack + install into a fresh project"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+tarball="$(npm pack --silent --pack-destination "$tmp" | tail -n 1)"
+mkdir "$tmp/app"
+(cd "$tmp/app" &&
+  npm init -y >/dev/null &&
+  npm install --no-audit --no-fund --loglevel=error "$tmp/$tarball" &&
+  node -e '
+    const acp = require("unionpay-acp");
+    const { Client, AcpError } = acp;
+    if (typeof Client !== "function" || acp.apiNames().length !== 23) process.exit(1);
+    try { acp.parseSyncBody("a=1&a=2"); process.exit(1); } catch (e) { if (!(e instanceof AcpError) || e.code !== 4001) throw e; }
+    console.log("require(\"unionpay-acp\") ok, backend:", acp.hasNodeCrypto ? "node:crypto" : "portable");
+  ' &&
+  node --input-type=module -e '
+    import { Client, AcpError, apiNames } from "unionpay-acp";
+    import cjs from "unionpay-acp";
+    import { createRequire } from "node:module";
+    const required = createRequire(import.meta.url)("unionpay-acp");
+    if (Client !== required.Client || AcpError !== cjs.AcpError || apiNames().length !== 23) process.exit(1);
+    console.log("import \"unionpay-acp\" ok (same classes as require)");
+  ')
+echo "tarball: $tarball ($(wc -c < "$tmp/$tarball") bytes)"
+
+printf '\nnpm/test.sh: all passed in %ss (wasm %s bytes, %s gzipped)\n' "$((SECONDS - start))" "$wasm_raw" "$wasm_gz"

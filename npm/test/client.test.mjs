@@ -1,0 +1,198 @@
+// The HTTP side of Client against the sandbox: timeouts, abort, non-200, the
+// query-after-unknown rule, front requests, key update, file transfer, both backends.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { AcpError, Client, TransportError } from 'unionpay-acp';
+import { SKIP_WITHOUT_SANDBOX, addFault, orderId, startSandbox } from './sandbox.mjs';
+
+const fixture = (name) => readFileSync(new URL(`../../tests/fixtures/sandbox/${name}`, import.meta.url));
+const CARD = { accNo: '6221558812340000', phoneNo: '13552535506', cvn2: '123', expired: '2311' };
+
+function makeClient(baseUrl, options = {}) {
+  return new Client({
+    merId: '777290058110097',
+    pfx: fixture('merchant.pfx'),
+    password: '000000',
+    encryptionCert: fixture('enc.pem'),
+    environment: { baseUrl },
+    trust: { roots: fixture('root.pem'), middles: fixture('middle.pem') },
+    ...options,
+  });
+}
+
+async function openToken(client) {
+  const id = orderId('OPEN');
+  const sms = await client.smsOpen({ orderId: id, accNo: CARD.accNo, phoneNo: CARD.phoneNo });
+  const open = await client.backOpen({ orderId: id, txnTime: sms.request.txnTime, ...CARD, smsCode: '111111' });
+  assert.equal(open.name, 'success', open.respMsg);
+  return open.response.tokenPayData().token;
+}
+
+async function payRequest(client, token, amount = 500) {
+  const id = orderId('PAY');
+  const sms = await client.smsConsume({ orderId: id, token, txnAmt: amount });
+  assert.equal(sms.name, 'success', sms.respMsg);
+  return client.build('consume', {
+    orderId: id,
+    txnTime: sms.request.txnTime,
+    txnAmt: amount,
+    token,
+    smsCode: '111111',
+    backUrl: 'http://127.0.0.1:9/notify',
+  });
+}
+
+test('same request bytes from both backends (fixed now and random)', () => {
+  const now = new Date('2026-03-01T08:00:00Z');
+  const random = new Uint8Array(4096).map((_, i) => (i * 37 + 11) % 251 || 1);
+  const params = { orderId: 'BYTES0000001', accNo: CARD.accNo, phoneNo: CARD.phoneNo };
+  const a = makeClient('http://127.0.0.1:9', { backend: 'node' }).build('sms_open', params, { now, random });
+  const b = makeClient('http://127.0.0.1:9', { backend: 'portable' }).build('sms_open', params, { now, random });
+  assert.equal(a.body, b.body);
+  assert.equal(a.txnTime, '20260301160000'); // Beijing time
+  assert.match(a.fields.signature, /^[A-Za-z0-9+/]+=*$/);
+});
+
+test('HTTP against the sandbox', { skip: SKIP_WITHOUT_SANDBOX, timeout: 90_000 }, async (t) => {
+  const sandbox = await startSandbox();
+  t.after(() => sandbox.stop());
+  const client = makeClient(sandbox.baseUrl);
+  const token = await openToken(client);
+
+  await t.test('a timeout is a TransportError; the query-after-unknown rule finds the result', async () => {
+    const request = await payRequest(client, token);
+    await addFault(sandbox.baseUrl, { action: 'delay', ms: '1500', orderId: request.orderId, times: '1' });
+    const err = await client.send(request, { timeoutMs: 300 }).then(
+      () => assert.fail('expected a timeout'),
+      (e) => e,
+    );
+    assert.ok(err instanceof TransportError);
+    assert.equal(err.timedOut, true);
+    assert.equal(err.outcomeUnknown, true); // a consume: money may have moved
+    assert.equal(err.request, request);
+    const final = await client.queryUntilFinal(err.request);
+    assert.equal(final.name, 'success');
+    assert.equal(final.request.attempt >= 1, true);
+  });
+
+  await t.test('no answer at all (processed): queries still find it', async () => {
+    const request = await payRequest(client, token);
+    await addFault(sandbox.baseUrl, { action: 'no_answer', processed: 'true', orderId: request.orderId, times: '1' });
+    const err = await client.send(request, { timeoutMs: 500 }).catch((e) => e);
+    assert.ok(err instanceof TransportError, String(err));
+    assert.equal((await client.queryUntilFinal(err.request, { maxWaitMs: 30_000 })).name, 'success');
+  });
+
+  await t.test('abort through an AbortSignal', async () => {
+    const request = await payRequest(client, token);
+    await addFault(sandbox.baseUrl, { action: 'delay', ms: '1500', orderId: request.orderId, times: '1' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const err = await client.send(request, { signal: controller.signal }).catch((e) => e);
+    assert.ok(err instanceof TransportError);
+    assert.equal(err.aborted, true);
+    assert.equal(err.timedOut, false);
+    const already = await client.send(request, { signal: AbortSignal.abort() }).catch((e) => e);
+    assert.equal(already.aborted, true);
+  });
+
+  await t.test('an unknown answer (03) is pending; queries on the schedule settle it', async () => {
+    const request = await payRequest(client, token);
+    await addFault(sandbox.baseUrl, { action: 'resp_code', code: '03', truth: 'success', revealAfter: '0', orderId: request.orderId, times: '1' });
+    const outcome = await client.send(request);
+    assert.equal(outcome.name, 'pending');
+    assert.equal(outcome.pendingReason, 'unknown');
+    assert.ok(outcome.queryAt instanceof Date);
+    const final = await client.queryUntilFinal(outcome, { maxQueries: 6 });
+    assert.equal(final.name, 'success');
+  });
+
+  await t.test('a declined payment: accepted, then the queries say failed (final)', async () => {
+    const request = await payRequest(client, token);
+    await addFault(sandbox.baseUrl, { action: 'decline', code: '51', orderId: request.orderId, times: '1' });
+    const outcome = await client.send(request);
+    assert.equal(outcome.name, 'accepted');
+    const final = await client.queryUntilFinal(outcome);
+    assert.equal(final.name, 'failed');
+    assert.equal(final.decisiveCode, '51');
+    assert.equal(await client.queryUntilFinal(final), final);
+  });
+
+  await t.test('non-200 answers and unreachable hosts are TransportErrors', async () => {
+    const stub = makeClient(sandbox.baseUrl, { fetch: async () => new Response('busy', { status: 503 }) });
+    const err = await stub.smsOpen({ orderId: orderId(), accNo: CARD.accNo, phoneNo: CARD.phoneNo }).catch((e) => e);
+    assert.ok(err instanceof TransportError);
+    assert.equal(err.status, 503);
+    assert.equal(err.outcomeUnknown, false); // an SMS moves no money
+    const closed = makeClient('http://127.0.0.1:9');
+    const refused = await closed.smsOpen({ orderId: orderId(), accNo: CARD.accNo, phoneNo: CARD.phoneNo }).catch((e) => e);
+    assert.ok(refused instanceof TransportError);
+  });
+
+  await t.test('front APIs return the auto-submit page; send() refuses them', async () => {
+    const page = client.frontOpen({ orderId: orderId('FRONT'), frontUrl: 'http://127.0.0.1:9/front', backUrl: 'http://127.0.0.1:9/n' });
+    assert.equal(page.endpoint, 'front');
+    assert.match(page.html, /<form[^>]+frontTransReq\.do/);
+    assert.ok(page.payTimeout instanceof Date);
+    await assert.rejects(client.send(page), (e) => e instanceof AcpError && e.code === 1005);
+    const pay = client.openAndPay({ orderId: orderId('OAP'), txnAmt: 100, accNo: CARD.accNo, frontUrl: 'http://127.0.0.1:9/f', backUrl: 'http://127.0.0.1:9/n' });
+    assert.equal(pay.api, 'open_and_pay');
+    assert.equal(pay.queried, null);
+    const query = client.buildQuery(pay);
+    assert.equal(query.queried.kind, 'front');
+    assert.equal(query.queried.payTimeout.getTime(), pay.payTimeout.getTime());
+  });
+
+  await t.test('key update: unchanged, then rotated by UnionPay and switched', async () => {
+    const same = await client.keyUpdateQuery({ orderId: orderId('KEY') });
+    assert.equal(same.changed, false);
+    assert.equal(same.certId, '7000000000021');
+    const rotate = await fetch(`${sandbox.baseUrl}/_sandbox/keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'rotate=enc2',
+    });
+    assert.equal(rotate.status, 200);
+    const update = await client.keyUpdateQuery({ orderId: orderId('KEY') });
+    assert.equal(update.changed, true);
+    assert.match(update.pem, /BEGIN CERTIFICATE/);
+    assert.ok(update.nextCheckAt > new Date());
+    // The client now encrypts card data to the new certificate.
+    const sms = client.build('sms_open', { orderId: orderId('SMS'), accNo: CARD.accNo, phoneNo: CARD.phoneNo });
+    assert.equal(sms.fields.encryptCertId, update.certId);
+    assert.equal((await client.send(sms)).name, 'success');
+  });
+
+  await t.test('the portable backend drives the same flow', async () => {
+    const portable = makeClient(sandbox.baseUrl, { backend: 'portable' });
+    assert.equal(portable.backend, 'portable');
+    const request = await payRequest(portable, await openToken(portable), 200);
+    assert.equal((await portable.send(request)).name, 'accepted');
+  });
+
+  // Last: it moves the sandbox clock two days ahead.
+  await t.test('file transfer: the reconciliation file of a clearing day, parsed', async () => {
+    const request = await payRequest(client, token, 1234);
+    const final = await client.queryUntilFinal(await client.send(request));
+    assert.equal(final.name, 'success');
+    const { settleDate } = final.fields;
+    assert.match(settleDate, /^\d{4}$/);
+    const clock = await fetch(`${sandbox.baseUrl}/_sandbox/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'advance=172800',
+    }).then((r) => r.json());
+    // The sandbox's clock is two days ahead now: the request carries its time.
+    const outcome = await client.fileTransfer({ settleDate }, { now: new Date(clock.now) });
+    assert.equal(outcome.name, 'success', outcome.respMsg);
+    const files = outcome.response.files();
+    assert.ok(files.some((f) => /ZM_777290058110097$/.test(f.name)), files.map((f) => f.name).join());
+    const rec = outcome.response.reconciliation();
+    const line = rec.zm.find((z) => z.orderId === request.orderId);
+    assert.ok(line, 'the payment is in the ZM file');
+    assert.equal(line.amountFen, 1234);
+    assert.equal(line.queryId, final.response.queryId);
+    assert.equal(rec.totals.records, rec.zm.length);
+  });
+});

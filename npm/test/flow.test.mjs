@@ -1,0 +1,112 @@
+// A whole token payment flow against the local sandbox (`acp sandbox` on 127.0.0.1),
+// written as the README's JS quick start: SMS + back open (token) → SMS + consume →
+// the back notification, verified → status queries → a partial refund.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { SKIP_WITHOUT_SANDBOX, orderId, startInbox, startSandbox } from './sandbox.mjs';
+
+const fixture = (name) => readFileSync(new URL(`../../tests/fixtures/sandbox/${name}`, import.meta.url));
+
+test('token payment flow (README quick start)', { skip: SKIP_WITHOUT_SANDBOX, timeout: 60_000 }, async (t) => {
+  const sandbox = await startSandbox();
+  t.after(() => sandbox.stop());
+  const inbox = await startInbox(); // stands in for your backUrl
+  t.after(() => inbox.close());
+  const backUrl = inbox.url('/unionpay/notify');
+
+  // ---------------------------------------------------------------- quick start
+  const { Client } = await import('unionpay-acp');
+
+  const client = new Client({
+    merId: '777290058110097',
+    pfx: fixture('merchant.pfx'), // your PFX from UnionPay
+    password: '000000',
+    encryptionCert: fixture('enc.pem'), // UnionPay's encryption certificate
+    environment: { baseUrl: sandbox.baseUrl }, // or 'test' / 'production'
+    trust: { roots: fixture('root.pem'), middles: fixture('middle.pem') }, // or 'test' / 'production'
+  });
+  assert.equal(client.backend, 'node'); // RSA runs in node:crypto
+
+  // 1. Bind the card: an SMS code, then the back open returns a token.
+  const card = { accNo: '6221558812340000', phoneNo: '13552535506', cvn2: '123', expired: '2311' };
+  const openId = orderId('OPEN');
+  const openSms = await client.smsOpen({ orderId: openId, accNo: card.accNo, phoneNo: card.phoneNo });
+  assert.equal(openSms.name, 'success');
+  const opened = await client.backOpen({
+    orderId: openId,
+    txnTime: openSms.request.txnTime, // pairs the open with its SMS
+    ...card,
+    smsCode: '111111', // what the cardholder typed
+  });
+  assert.equal(opened.name, 'success', opened.respMsg);
+  const { token } = opened.response.tokenPayData();
+  assert.match(token, /^\d{19}$/);
+  assert.equal(opened.response.decryptAccNo(), '0000'); // accNo comes back encrypted, masked
+
+  // 2. Pay with the token: an SMS code, then the consume (same orderId, txnTime, txnAmt).
+  const payId = orderId('PAY');
+  const paySms = await client.smsConsume({ orderId: payId, token, txnAmt: 1000 });
+  assert.equal(paySms.name, 'success', paySms.respMsg);
+  const paid = await client.consume({
+    orderId: payId,
+    txnTime: paySms.request.txnTime,
+    txnAmt: 1000, // fen: ¥10.00
+    token,
+    smsCode: '111111',
+    backUrl,
+  });
+  assert.equal(paid.name, 'accepted'); // 00 on a consume means accepted, not paid
+  assert.ok(paid.queryAt instanceof Date);
+
+  // 3. The back notification (in your backUrl handler: the raw body, verified).
+  const raw = await inbox.next((body) => {
+    try {
+      return client.verifyNotification(body).matches(paid.request);
+    } catch {
+      return false;
+    }
+  });
+  const notification = client.verifyNotification(raw);
+  assert.equal(notification.success, true);
+  assert.equal(notification.api, 'consume');
+  assert.equal(notification.orderId, payId);
+  assert.equal(notification.txnAmt, 1000);
+  assert.ok(notification.matches(paid.request));
+
+  // 4. Confirm with status queries on the core's schedule (bounded).
+  const final = await client.queryUntilFinal(paid);
+  assert.equal(final.name, 'success');
+  assert.equal(final.request.api, 'status_query');
+  assert.equal(final.response.queryId, notification.queryId);
+
+  // 5. Refund part of it.
+  const refund = await client.refund({
+    orderId: orderId('REF'),
+    origQryId: notification.queryId,
+    txnAmt: 300,
+    backUrl,
+  });
+  assert.equal(refund.name, 'accepted', refund.respMsg);
+  const refunded = await client.queryUntilFinal(refund);
+  assert.equal(refunded.name, 'success');
+  // -------------------------------------------------------------- end of quick start
+
+  // The refund's own notification arrives too, and is told apart from the consume's.
+  const refundRaw = await inbox.next((body) => {
+    try {
+      return client.verifyNotification(body).matches(refund.request);
+    } catch {
+      return false;
+    }
+  });
+  const refundNote = client.verifyNotification(refundRaw);
+  assert.equal(refundNote.api, 'refund');
+  assert.equal(refundNote.origQryId, notification.queryId);
+  assert.equal(refundNote.matches(paid.request), false);
+
+  // The requests are plain data: they survive JSON (e.g. your database) and still match.
+  const stored = JSON.parse(JSON.stringify(paid.request));
+  assert.ok(notification.matches(stored));
+  assert.equal((await client.query(stored)).name, 'success');
+});
