@@ -185,75 +185,22 @@ impl Client {
                 rng,
             )?,
             Api::ConsumeUndo => {
-                let f = p.followup()?;
-                self.build_consume_undo(
-                    &ConsumeUndoParams {
-                        order_id: f.0,
-                        orig_qry_id: f.1,
-                        txn_amt: f.2,
-                        back_url: f.3,
-                        req_reserved: f.4,
-                    },
-                    now,
-                    rng,
-                )?
+                self.build_consume_undo(&ConsumeUndoParams::from_parts(p.followup()?), now, rng)?
             }
-            Api::Refund => {
-                let f = p.followup()?;
-                self.build_refund(
-                    &RefundParams {
-                        order_id: f.0,
-                        orig_qry_id: f.1,
-                        txn_amt: f.2,
-                        back_url: f.3,
-                        req_reserved: f.4,
-                    },
-                    now,
-                    rng,
-                )?
-            }
+            Api::Refund => self.build_refund(&RefundParams::from_parts(p.followup()?), now, rng)?,
             Api::PreAuthUndo => {
-                let f = p.followup()?;
-                self.build_pre_auth_undo(
-                    &PreAuthUndoParams {
-                        order_id: f.0,
-                        orig_qry_id: f.1,
-                        txn_amt: f.2,
-                        back_url: f.3,
-                        req_reserved: f.4,
-                    },
-                    now,
-                    rng,
-                )?
+                self.build_pre_auth_undo(&PreAuthUndoParams::from_parts(p.followup()?), now, rng)?
             }
-            Api::PreAuthCompletion => {
-                let f = p.followup()?;
-                self.build_pre_auth_completion(
-                    &PreAuthCompletionParams {
-                        order_id: f.0,
-                        orig_qry_id: f.1,
-                        txn_amt: f.2,
-                        back_url: f.3,
-                        req_reserved: f.4,
-                    },
-                    now,
-                    rng,
-                )?
-            }
-            Api::CompletionUndo => {
-                let f = p.followup()?;
-                self.build_completion_undo(
-                    &CompletionUndoParams {
-                        order_id: f.0,
-                        orig_qry_id: f.1,
-                        txn_amt: f.2,
-                        back_url: f.3,
-                        req_reserved: f.4,
-                    },
-                    now,
-                    rng,
-                )?
-            }
+            Api::PreAuthCompletion => self.build_pre_auth_completion(
+                &PreAuthCompletionParams::from_parts(p.followup()?),
+                now,
+                rng,
+            )?,
+            Api::CompletionUndo => self.build_completion_undo(
+                &CompletionUndoParams::from_parts(p.followup()?),
+                now,
+                rng,
+            )?,
             Api::StatusQuery => self.build_status_query(
                 &StatusQueryParams {
                     orig_order_id: p.required("origOrderId")?,

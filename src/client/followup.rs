@@ -25,6 +25,14 @@ macro_rules! follow_up_params {
             pub req_reserved: Option<String>,
         }
 
+        impl $name {
+            /// From its parts, in field order (the by-name builder's shared path).
+            pub(crate) fn from_parts(parts: (String, String, u64, String, Option<String>)) -> Self {
+                let (order_id, orig_qry_id, txn_amt, back_url, req_reserved) = parts;
+                $name { order_id, orig_qry_id, txn_amt, back_url, req_reserved }
+            }
+        }
+
         impl<'a> From<&'a $name> for FollowUp<'a> {
             fn from(p: &'a $name) -> Self {
                 FollowUp {
