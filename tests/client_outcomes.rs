@@ -653,3 +653,21 @@ fn reversal_and_sms_answers() {
         "accepted"
     );
 }
+
+#[test]
+fn query_schedule_after_no_answer_follows_the_request_kind() {
+    let c = client();
+    let consume = consume_req(&c);
+    assert_eq!(
+        consume.query_at_after_no_answer(1, now()),
+        Some(now().plus_seconds(1))
+    );
+    assert_eq!(
+        consume.query_at_after_no_answer(6, now()),
+        Some(now().plus_seconds(32))
+    );
+    assert_eq!(consume.query_at_after_no_answer(7, now()), None);
+    // A status query is not itself queried.
+    let query = query_req(&c, QueriedTxn::Back, 1);
+    assert_eq!(query.query_at_after_no_answer(1, now()), None);
+}

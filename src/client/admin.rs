@@ -4,6 +4,7 @@
 use super::api::Api;
 use super::outcome::QueriedTxn;
 use super::request::OutgoingRequest;
+use super::schedule::{next_query_at, QueryCadence};
 use super::{validate, Client};
 use crate::crypto::RandomSource;
 use crate::error::{Error, ErrorCode, Result};
@@ -23,6 +24,20 @@ pub struct StatusQueryParams {
     /// Which query this is for that transaction, 1 for the first; the outcome schedules
     /// the next one from it.
     pub attempt: u32,
+}
+
+impl OutgoingRequest {
+    /// When to send status query number `attempt` (from 1) for this request after it got
+    /// no usable answer (timeout, non-200, unverifiable): the back schedule for a back
+    /// request, the front one for a browser request. `None` when this request cannot be
+    /// queried or the schedule is used up (the reconciliation file decides).
+    pub fn query_at_after_no_answer(&self, attempt: u32, now: Timestamp) -> Option<Timestamp> {
+        let cadence = match StatusQueryParams::for_request(self, attempt).ok()?.queried {
+            QueriedTxn::Back => QueryCadence::Back,
+            QueriedTxn::Front { .. } => QueryCadence::Front,
+        };
+        next_query_at(attempt, cadence, now)
+    }
 }
 
 impl StatusQueryParams {

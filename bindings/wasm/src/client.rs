@@ -11,9 +11,7 @@ use crate::request::{request_from_js, request_json};
 use crate::response::{token_pay_data_json, Response};
 use crate::with_rng;
 use js_sys::Object;
-use unionpay_acp::client::{
-    next_query_at, Api, BizTypes, Endpoints, KeyUpdate, QueriedTxn, QueryCadence, StatusQueryParams,
-};
+use unionpay_acp::client::{Api, BizTypes, Endpoints, KeyUpdate};
 use unionpay_acp::pki::Certificate;
 use unionpay_acp::secret::SecureKey;
 use unionpay_acp::{
@@ -132,18 +130,12 @@ impl Client {
     pub fn query_at_after_no_answer(request: JsValue, attempt: u32, now: f64) -> JsResult<JsValue> {
         let request = request_from_js(&request).js()?;
         let now = timestamp(now).js()?;
-        let Ok(params) = StatusQueryParams::for_request(&request, attempt) else {
-            return Ok(JsValue::NULL);
-        };
-        let cadence = match params.queried {
-            QueriedTxn::Back => QueryCadence::Back,
-            QueriedTxn::Front { .. } => QueryCadence::Front,
-        };
-        Ok(
-            next_query_at(attempt, cadence, now).map_or(JsValue::NULL, |t| {
-                JsValue::from_f64(t.unix_seconds() as f64)
-            }),
-        )
+        Ok(request
+            .query_at_after_no_answer(attempt, now)
+            .map_or(
+                JsValue::NULL,
+                |t| JsValue::from_f64(t.unix_seconds() as f64),
+            ))
     }
 
     /// Verifies and classifies the synchronous answer to `request`:
