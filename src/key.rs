@@ -2,6 +2,7 @@
 
 use crate::crypto::{CryptoBackend, PrivateKeyOps};
 use crate::error::{Error, ErrorCode, Result};
+use crate::pki::rsa_private::{pkcs1_to_pkcs8, RsaPrivateKeyDer};
 use crate::pki::{parse_pkcs12, pem_blocks, Certificate};
 use std::fmt;
 use std::sync::Arc;
@@ -144,32 +145,5 @@ impl EncryptionCert {
 
 /// The modulus inside a PKCS#8 RSA key, to match it with a certificate.
 fn pkcs8_modulus(pkcs8: &[u8]) -> Result<Vec<u8>> {
-    use rsa::pkcs8::DecodePrivateKey;
-    use rsa::traits::PublicKeyParts;
-    let key = rsa::PrivateKey::from_pkcs8_der(pkcs8).map_err(|e| {
-        Error::new(
-            ErrorCode::KeyMalformed,
-            format!("the private key is not a PKCS#8 RSA key: {e}"),
-        )
-    })?;
-    let n = key.n().to_be_bytes_trimmed_vartime();
-    Ok(n.to_vec())
-}
-
-fn pkcs1_to_pkcs8(pkcs1: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-    use rsa::pkcs1::DecodeRsaPrivateKey;
-    use rsa::pkcs8::EncodePrivateKey;
-    let key = rsa::PrivateKey::from_pkcs1_der(pkcs1).map_err(|e| {
-        Error::new(
-            ErrorCode::KeyMalformed,
-            format!("the RSA PRIVATE KEY block cannot be parsed: {e}"),
-        )
-    })?;
-    let doc = key.to_pkcs8_der().map_err(|e| {
-        Error::new(
-            ErrorCode::KeyMalformed,
-            format!("the RSA key cannot be re-encoded: {e}"),
-        )
-    })?;
-    Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+    Ok(RsaPrivateKeyDer::from_pkcs8(pkcs8)?.modulus.to_vec())
 }

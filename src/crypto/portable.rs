@@ -4,11 +4,12 @@ use super::backend::{CryptoBackend, PrivateKeyOps, PublicKeyOps};
 use super::pkcs1_encrypt::rsa_public_key;
 use super::HashAlg;
 use crate::error::{Error, ErrorCode, Result};
+use crate::pki::rsa_private::RsaPrivateKeyDer;
 use crate::pki::RsaPublicKey;
 use hmac::{Hmac, KeyInit, Mac};
 use rsa::pkcs1v15::Pkcs1v15Sign;
-use rsa::pkcs8::DecodePrivateKey;
 use rsa::rand_core::{TryCryptoRng, TryRng};
+use rsa::BoxedUint;
 use sha2::{Digest, Sha256};
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -42,10 +43,28 @@ pub struct PortablePrivateKey {
 impl PortablePrivateKey {
     /// Parses PKCS#8 DER.
     pub fn from_pkcs8(pkcs8_der: &[u8]) -> Result<Self> {
-        let key = rsa::PrivateKey::from_pkcs8_der(pkcs8_der).map_err(|e| {
+        let parts = RsaPrivateKeyDer::from_pkcs8(pkcs8_der)?;
+        // As the rsa crate's own PKCS#1 decoder: every integer at the modulus' width.
+        let bits = u32::try_from(parts.modulus.len() * 8).unwrap_or(u32::MAX);
+        let uint = |bytes: &[u8], bits: u32| {
+            BoxedUint::from_be_slice(bytes, bits).map_err(|_| {
+                Error::new(
+                    ErrorCode::KeyMalformed,
+                    "an RSA private key integer is wider than the modulus",
+                )
+            })
+        };
+        let e_bits = u32::try_from(parts.public_exponent.len() * 8).unwrap_or(u32::MAX);
+        let key = rsa::PrivateKey::from_components(
+            uint(parts.modulus, bits)?,
+            uint(parts.public_exponent, e_bits)?,
+            uint(parts.private_exponent, bits)?,
+            vec![uint(parts.prime1, bits)?, uint(parts.prime2, bits)?],
+        )
+        .map_err(|e| {
             Error::new(
                 ErrorCode::KeyMalformed,
-                format!("the RSA private key cannot be parsed: {e}"),
+                format!("the RSA private key is not consistent: {e}"),
             )
         })?;
         let mut seed = Zeroizing::new([0u8; 32]);

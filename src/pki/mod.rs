@@ -11,6 +11,7 @@ mod fields;
 mod pbe;
 pub mod pem;
 pub mod pkcs12;
+pub(crate) mod rsa_private;
 
 pub use cert::{Certificate, RsaPublicKey, SignatureAlgorithm};
 pub use pem::{pem_blocks, pem_encode_crlf, PemBlock};

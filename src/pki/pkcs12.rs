@@ -5,9 +5,10 @@
 //! ciphers real files use (implemented in `pbe.rs`): the legacy PKCS#12 PBEs of UnionPay's
 //! files and PBES2 with PBKDF2 + AES-CBC (OpenSSL 3's default).
 
-use super::cert::{positive_integer, Certificate, OID_RSA_ENCRYPTION};
+use super::cert::Certificate;
 use super::der::{self, Reader};
 use super::pbe::{self, hash_from_digest_oid, mac_matches, read_iterations, unsupported, Password};
+use super::rsa_private::RsaPrivateKeyDer;
 use crate::error::{Error, ErrorCode, Result};
 use std::fmt;
 use zeroize::Zeroizing;
@@ -296,33 +297,7 @@ fn safe_contents(data: &[u8], ctx: &Ctx<'_>, bags: &mut Bags, depth: u8) -> Resu
 
 /// Checks a PKCS#8 `PrivateKeyInfo` holds an RSA key, and returns its modulus.
 fn rsa_modulus(pki: &[u8]) -> Result<Vec<u8>> {
-    let mut outer = Reader::new(pki, ErrorCode::KeyMalformed);
-    let mut info = outer.sequence()?;
-    outer.finish()?;
-    if info.small_uint()? > 1 {
-        return Err(info.error("unknown PrivateKeyInfo version"));
-    }
-    let (alg, _) = info.algorithm()?;
-    if alg != OID_RSA_ENCRYPTION {
-        return Err(Error::new(
-            ErrorCode::KeyMalformed,
-            format!(
-                "the private key algorithm is {}, not rsaEncryption",
-                der::oid_to_string(alg)
-            ),
-        ));
-    }
-    let key = info.expect(der::OCTET_STRING)?.value;
-    let mut outer = Reader::new(key, ErrorCode::KeyMalformed);
-    let mut rsa = outer.sequence()?;
-    outer.finish()?;
-    rsa.small_uint()?;
-    let modulus = positive_integer(&mut rsa)?.to_vec();
-    // e, d, p, q, dp, dq, qinv
-    for _ in 0..7 {
-        rsa.expect(der::INTEGER)?;
-    }
-    Ok(modulus)
+    Ok(RsaPrivateKeyDer::from_pkcs8(pki)?.modulus.to_vec())
 }
 
 /// Decrypts a bag or safe, and tells a wrong password from a corrupt file: a wrong
