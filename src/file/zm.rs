@@ -170,117 +170,162 @@ fn parse_line(line_no: usize, line: &[u8]) -> Result<ZmRecord> {
         fields,
         next: 0,
         line_no,
+        error: None,
     };
-    Ok(ZmRecord {
-        txn_code: c.text()?,
-        acquirer_code: c.text()?,
-        sender_code: c.text()?,
-        trace_no: c.text()?,
-        trace_time: c.time()?,
-        pan_masked: c.text()?,
-        amount_fen: c.amount()?,
-        mcc: c.text()?,
-        terminal_type: c.text()?,
-        query_id: c.text()?,
-        pay_method_old: c.text()?,
-        order_id: c.text()?,
-        pay_card_type: c.text()?,
-        orig_trace_no: c.text()?,
-        orig_txn_time: c.opt_time()?,
-        merchant_fee: c.signed()?,
-        settle_amount: c.signed()?,
-        pay_method: c.text()?,
-        group_mer_id: c.text()?,
-        txn_type: c.text()?,
-        txn_sub_type: c.text()?,
-        biz_type: c.text()?,
-        acc_type: c.text()?,
-        bill_type: c.text()?,
-        bill_no: c.text()?,
-        interaction_mode: c.text()?,
-        orig_query_id: c.text()?,
-        mer_id: c.text()?,
-        split_mode: c.text()?,
-        sub_mer_id: c.text()?,
-        sub_mer_abbr: c.text()?,
-        sub_mer_split_amount: c.signed()?,
-        net_settle_amount: c.signed()?,
-        term_id: c.text()?,
-        req_reserved: c.text()?,
-        discount_amount: c.signed()?,
-        invoice_amount: c.signed()?,
-        installment_fee: c.signed()?,
-        installment_count: c.opt_count()?,
-        medium: c.text()?,
-        field41: c.text()?,
-        reserved: c.text()?,
-    })
+    let record = ZmRecord {
+        txn_code: c.text(),
+        acquirer_code: c.text(),
+        sender_code: c.text(),
+        trace_no: c.text(),
+        trace_time: c.time(),
+        pan_masked: c.text(),
+        amount_fen: c.amount(),
+        mcc: c.text(),
+        terminal_type: c.text(),
+        query_id: c.text(),
+        pay_method_old: c.text(),
+        order_id: c.text(),
+        pay_card_type: c.text(),
+        orig_trace_no: c.text(),
+        orig_txn_time: c.opt_time(),
+        merchant_fee: c.signed(),
+        settle_amount: c.signed(),
+        pay_method: c.text(),
+        group_mer_id: c.text(),
+        txn_type: c.text(),
+        txn_sub_type: c.text(),
+        biz_type: c.text(),
+        acc_type: c.text(),
+        bill_type: c.text(),
+        bill_no: c.text(),
+        interaction_mode: c.text(),
+        orig_query_id: c.text(),
+        mer_id: c.text(),
+        split_mode: c.text(),
+        sub_mer_id: c.text(),
+        sub_mer_abbr: c.text(),
+        sub_mer_split_amount: c.signed(),
+        net_settle_amount: c.signed(),
+        term_id: c.text(),
+        req_reserved: c.text(),
+        discount_amount: c.signed(),
+        invoice_amount: c.signed(),
+        installment_fee: c.signed(),
+        installment_count: c.opt_count(),
+        medium: c.text(),
+        field41: c.text(),
+        reserved: c.text(),
+    };
+    c.finish().map(|()| record)
 }
 
 /// Walks the fields of one line in order, so errors can name the field.
+///
+/// The readers never fail: they keep the first error and return a default, and
+/// [`Cursor::finish`] reports it. One `?` per field would make the compiler emit, for
+/// each field, code dropping every field read before it: that quadratic clean-up was
+/// most of this module's size in the wasm build.
 struct Cursor<'a> {
     fields: Vec<&'a [u8]>,
     next: usize,
     line_no: usize,
+    error: Option<Error>,
 }
 
 impl<'a> Cursor<'a> {
-    fn take(&mut self) -> Result<(&'a [u8], usize)> {
+    /// The next field and its index; `None` once an error has been recorded.
+    fn take(&mut self) -> Option<(&'a [u8], usize)> {
         let i = self.next;
         self.next += 1;
+        if self.error.is_some() {
+            return None;
+        }
         let raw = self.fields.get(i).copied();
+        if raw.is_none() {
+            self.error = Some(Error::new(
+                ErrorCode::Bug,
+                "ZM layout has fewer fields than the record",
+            ));
+        }
         raw.map(|r| (r, i))
-            .ok_or_else(|| Error::new(ErrorCode::Bug, "ZM layout has fewer fields than the record"))
     }
 
-    fn fail(&self, i: usize, why: &str) -> Error {
-        let name = NAMES.get(i).copied().unwrap_or("?");
-        Error::new(
-            ErrorCode::ReconRecordInvalid,
-            format!("ZM line {}, field {} ({name}): {why}", self.line_no, i + 1),
+    /// Parses the next field with `parse`; on failure records `why` and returns
+    /// `fallback` (never seen: the record is dropped once there is an error).
+    fn field<T>(&mut self, why: &str, fallback: T, parse: impl FnOnce(&[u8]) -> Option<T>) -> T {
+        let Some((raw, i)) = self.take() else {
+            return fallback;
+        };
+        parse(raw).unwrap_or_else(|| {
+            let name = NAMES.get(i).copied().unwrap_or("?");
+            self.error = Some(Error::new(
+                ErrorCode::ReconRecordInvalid,
+                format!("ZM line {}, field {} ({name}): {why}", self.line_no, i + 1),
+            ));
+            fallback
+        })
+    }
+
+    fn finish(self) -> Result<()> {
+        self.error.map_or(Ok(()), Err)
+    }
+
+    fn text(&mut self) -> String {
+        self.field("not valid GBK text", String::new(), decode_text)
+    }
+
+    fn amount(&mut self) -> u64 {
+        self.field("expected only digits (fen)", 0, parse_digits)
+    }
+
+    fn signed(&mut self) -> SignedAmount {
+        self.field(
+            "expected D, C or a space, then digits (fen)",
+            SignedAmount::ZERO,
+            parse_signed,
         )
     }
 
-    fn text(&mut self) -> Result<String> {
-        let (raw, i) = self.take()?;
-        decode_text(raw).ok_or_else(|| self.fail(i, "not valid GBK text"))
+    fn time(&mut self) -> MonthDayTime {
+        self.field("expected a MMDDhhmmss time", PLACEHOLDER_TIME, parse_time)
     }
 
-    fn amount(&mut self) -> Result<u64> {
-        let (raw, i) = self.take()?;
-        parse_digits(raw).ok_or_else(|| self.fail(i, "expected only digits (fen)"))
+    fn opt_time(&mut self) -> Option<MonthDayTime> {
+        self.field("expected a MMDDhhmmss time or blanks", None, |raw| {
+            if is_blank(raw) {
+                Some(None)
+            } else {
+                parse_time(raw).map(Some)
+            }
+        })
     }
 
-    fn signed(&mut self) -> Result<SignedAmount> {
-        let (raw, i) = self.take()?;
-        parse_signed(raw).ok_or_else(|| self.fail(i, "expected D, C or a space, then digits (fen)"))
+    fn opt_count(&mut self) -> Option<u8> {
+        self.field("expected a two-digit count or blanks", None, |raw| {
+            if is_blank(raw) {
+                Some(None)
+            } else {
+                parse_digits(raw)
+                    .and_then(|n| u8::try_from(n).ok())
+                    .map(Some)
+            }
+        })
     }
+}
 
-    fn time(&mut self) -> Result<MonthDayTime> {
-        let (raw, i) = self.take()?;
-        std::str::from_utf8(raw)
-            .ok()
-            .and_then(MonthDayTime::parse)
-            .ok_or_else(|| self.fail(i, "expected a MMDDhhmmss time"))
-    }
+/// What [`Cursor::time`] returns for a field it could not read.
+const PLACEHOLDER_TIME: MonthDayTime = MonthDayTime {
+    month: 1,
+    day: 1,
+    hour: 0,
+    minute: 0,
+    second: 0,
+};
 
-    fn opt_time(&mut self) -> Result<Option<MonthDayTime>> {
-        let (raw, i) = self.take()?;
-        if raw.iter().all(|&b| b == b' ') {
-            return Ok(None);
-        }
-        let t = std::str::from_utf8(raw).ok().and_then(MonthDayTime::parse);
-        t.map(Some)
-            .ok_or_else(|| self.fail(i, "expected a MMDDhhmmss time or blanks"))
-    }
+fn is_blank(raw: &[u8]) -> bool {
+    raw.iter().all(|&b| b == b' ')
+}
 
-    fn opt_count(&mut self) -> Result<Option<u8>> {
-        let (raw, i) = self.take()?;
-        if raw.iter().all(|&b| b == b' ') {
-            return Ok(None);
-        }
-        let n = parse_digits(raw).and_then(|n| u8::try_from(n).ok());
-        n.map(Some)
-            .ok_or_else(|| self.fail(i, "expected a two-digit count or blanks"))
-    }
+fn parse_time(raw: &[u8]) -> Option<MonthDayTime> {
+    std::str::from_utf8(raw).ok().and_then(MonthDayTime::parse)
 }
