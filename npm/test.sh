@@ -26,9 +26,13 @@ node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)
 
 step "wasm build (release, wasm32-unknown-unknown)"
 # One profile: the workspace release profile, tuned for size through the environment
-# (a member crate cannot carry its own profile).
+# (a member crate cannot carry its own profile). opt-level "z" and the compact AES and
+# SHA-2 code cost the wasm only speed that node:crypto makes up for (RSA, the hot path,
+# runs there); together they save about 23 KB gzipped. The flags apply to the wasm
+# target only, so the host crates in the same target directory stay cached.
 (cd "$root" && CARGO_TARGET_DIR="$target_dir" \
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=s CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg aes_backend_soft="compact" --cfg sha2_backend_soft="compact"' \
   cargo build --quiet -p acp-wasm --release --target wasm32-unknown-unknown)
 rm -rf "$here/pkg"
 wasm-bindgen --target nodejs --weak-refs --remove-name-section --remove-producers-section \
