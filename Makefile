@@ -21,11 +21,12 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --lib --no-default-features -- -D warnings
+	$(CARGO) clippy --lib --no-default-features --features portable -- -D warnings
 
 ## Unit and integration tests: native (AWS-LC) backend, then the pure-Rust backend.
 rust-test:
 	$(CARGO) test --workspace
-	$(CARGO) test -p unionpay-acp --no-default-features
+	$(CARGO) test -p unionpay-acp --no-default-features --features portable
 
 ## The shared vectors must match what the independent generator produces.
 vectors:
@@ -35,9 +36,9 @@ cli-test:
 	$(CARGO) build --quiet -p acp-cli
 	bash tests/cli/run.sh target/debug/acp
 
-## The core must build for wasm32 with the pure-Rust backend.
+## The core must build for wasm32 with the pure-Rust backend (js-test builds both modules).
 wasm-check:
-	$(CARGO) check --quiet --lib --target wasm32-unknown-unknown --no-default-features
+	$(CARGO) check --quiet --lib --target wasm32-unknown-unknown --no-default-features --features portable
 
 ## C: header diff check, CMake build, ctest (vectors, misuse, sandbox flow), valgrind.
 c-test:

@@ -1,6 +1,7 @@
 // Bench: sign and verify ops/s of the package (node:crypto backend and pure wasm) against
-// raw node:crypto doing only the RSA operation, plus the .wasm size. One run, the cases
-// interleaved (the machine is noisy: compare within a run).
+// raw node:crypto doing only the RSA operation, plus the size of the two .wasm modules
+// (acp, always loaded; acp_rsa, the pure-Rust RSA loaded only without node:crypto). One
+// run, the cases interleaved (the machine is noisy: compare within a run).
 //
 //   node npm/bench.mjs [--seconds 2]      (time per case)
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
@@ -116,8 +117,13 @@ while (Object.values(totals).some((t) => t.us < budget)) {
 }
 const med = Object.fromEntries(Object.entries(totals).map(([k, t]) => [k, t.ops / (t.us / 1e6)]));
 
-const wasm = readFileSync(new URL('./pkg/acp_bg.wasm', import.meta.url));
-const gz = gzipSync(wasm, { level: 9 }).length;
+const size = (file) => {
+  const bytes = readFileSync(new URL(`./pkg/${file}`, import.meta.url));
+  return { raw: bytes.length, gz: gzipSync(bytes, { level: 9 }).length };
+};
+const wasm = size('acp_bg.wasm');
+const wasmRsa = size('acp_rsa_bg.wasm');
+const gz = wasm.gz;
 const fmt = (x) => Math.round(x).toLocaleString('en-US').padStart(9);
 console.log(`unionpay-acp bench — Node ${process.version}, ${SECONDS} s CPU per case in interleaved 50 ms slices, ops per CPU second`);
 for (const [name, v] of Object.entries(med)) {
@@ -127,8 +133,11 @@ for (const [name, v] of Object.entries(med)) {
 const pkg = med['sign   package, node:crypto backend'];
 const ratio = pkg / med['sign   raw node:crypto (same job in JS)'];
 const ratioRsa = pkg / med['sign   raw node:crypto (RSA only)'];
-console.log(`  .wasm: ${wasm.length.toLocaleString('en-US')} bytes raw, ${gz.toLocaleString('en-US')} bytes gzipped (${(gz / 1024).toFixed(1)} KiB)`);
+const kb = (n) => `${n.toLocaleString('en-US')} bytes`;
+console.log(`  acp_bg.wasm (always loaded):              ${kb(wasm.raw)} raw, ${kb(wasm.gz)} gzipped`);
+console.log(`  acp_rsa_bg.wasm (only without node:crypto): ${kb(wasmRsa.raw)} raw, ${kb(wasmRsa.gz)} gzipped`);
 console.log(
   `targets: sign ≥ 0.9× raw node:crypto: ${ratio.toFixed(2)}× the same job in JS ${ratio >= 0.9 ? 'ok' : 'MISSED'} ` +
-    `(${ratioRsa.toFixed(2)}× the bare RSA operation); .wasm ≤ 200 KB gzipped: ${(gz / 1000).toFixed(1)} KB ${gz <= 200_000 ? 'ok' : 'MISSED'}`,
+    `(${ratioRsa.toFixed(2)}× the bare RSA operation); .wasm ≤ 200 KB gzipped: acp_bg.wasm ${(gz / 1000).toFixed(1)} KB ` +
+    `${gz <= 200_000 ? 'ok' : 'MISSED'} (with acp_rsa_bg.wasm, where node:crypto is missing: ${((gz + wasmRsa.gz) / 1000).toFixed(1)} KB)`,
 );

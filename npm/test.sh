@@ -25,22 +25,30 @@ node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)
   { echo "node >= 18 is required (found $(node --version))" >&2; exit 1; }
 
 step "wasm build (release, wasm32-unknown-unknown)"
+# Two modules: acp (the core, no RSA code: RSA is the host's) and acp_rsa (the core's
+# pure-Rust RSA, loaded only where node:crypto is missing). Two cargo runs, because one
+# run would unify the core's features and put the RSA code back into acp.
 # One profile: the workspace release profile, tuned for size through the environment
 # (a member crate cannot carry its own profile). opt-level "z" and the compact AES and
-# SHA-2 code cost the wasm only speed that node:crypto makes up for (RSA, the hot path,
-# runs there); together they save about 23 KB gzipped. The flags apply to the wasm
-# target only, so the host crates in the same target directory stay cached.
-(cd "$root" && CARGO_TARGET_DIR="$target_dir" \
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg aes_backend_soft="compact" --cfg sha2_backend_soft="compact"' \
-  cargo build --quiet -p acp-wasm --release --target wasm32-unknown-unknown)
+# SHA-2 code cost only speed that node:crypto makes up for (RSA, the hot path, runs
+# there). The flags apply to the wasm target only, so the host crates stay cached.
+build_wasm() {
+  (cd "$root" && CARGO_TARGET_DIR="$target_dir" \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg aes_backend_soft="compact" --cfg sha2_backend_soft="compact"' \
+    cargo build --quiet -p "$1" --release --target wasm32-unknown-unknown)
+  wasm-bindgen --target nodejs --weak-refs --remove-name-section --remove-producers-section \
+    --out-dir "$here/pkg" --out-name "$2" \
+    "$target_dir/wasm32-unknown-unknown/release/${1//-/_}.wasm"
+}
 rm -rf "$here/pkg"
-wasm-bindgen --target nodejs --weak-refs --remove-name-section --remove-producers-section \
-  --out-dir "$here/pkg" --out-name acp \
-  "$target_dir/wasm32-unknown-unknown/release/acp_wasm.wasm"
+build_wasm acp-wasm acp
+build_wasm acp-wasm-rsa acp_rsa
+size_line() { echo "$1: $(wc -c < "$here/pkg/$1") bytes, $(gzip -9c "$here/pkg/$1" | wc -c) bytes gzipped"; }
+size_line acp_bg.wasm
+size_line acp_rsa_bg.wasm
 wasm_raw=$(wc -c < "$here/pkg/acp_bg.wasm")
 wasm_gz=$(gzip -9c "$here/pkg/acp_bg.wasm" | wc -c)
-echo "acp_bg.wasm: $wasm_raw bytes, $wasm_gz bytes gzipped"
 
 step "npm dev dependencies (package-lock.json)"
 cd "$here"
@@ -69,6 +77,7 @@ trap 'rm -rf "$tmp"' EXIT
 tarball="$(npm pack --silent --pack-destination "$tmp" | tail -n 1)"
 mkdir "$tmp/app"
 (cd "$tmp/app" &&
+  export ENC_PEM="$root/tests/fixtures/sandbox/enc.pem" &&
   npm init -y >/dev/null &&
   npm install --no-audit --no-fund --loglevel=error "$tmp/$tarball" &&
   node -e '
@@ -76,6 +85,9 @@ mkdir "$tmp/app"
     const { Client, AcpError } = acp;
     if (typeof Client !== "function" || acp.apiNames().length !== 23) process.exit(1);
     try { acp.parseSyncBody("a=1&a=2"); process.exit(1); } catch (e) { if (!(e instanceof AcpError) || e.code !== 4001) throw e; }
+    // The pure-Rust RSA module is packed too and loads on demand.
+    const cert = new acp.EncryptionCert(require("fs").readFileSync(process.env.ENC_PEM), { backend: "portable" });
+    if (Buffer.from(cert.encrypt("6216261000000000018"), "base64").length !== 256) process.exit(1);
     console.log("require(\"unionpay-acp\") ok, backend:", acp.hasNodeCrypto ? "node:crypto" : "portable");
   ' &&
   node --input-type=module -e '
@@ -88,4 +100,5 @@ mkdir "$tmp/app"
   ')
 echo "tarball: $tarball ($(wc -c < "$tmp/$tarball") bytes)"
 
-printf '\nnpm/test.sh: all passed in %ss (wasm %s bytes, %s gzipped)\n' "$((SECONDS - start))" "$wasm_raw" "$wasm_gz"
+printf '\nnpm/test.sh: all passed in %ss (acp_bg.wasm %s bytes, %s gzipped; acp_rsa_bg.wasm %s gzipped)\n' \
+  "$((SECONDS - start))" "$wasm_raw" "$wasm_gz" "$(gzip -9c "$here/pkg/acp_rsa_bg.wasm" | wc -c)"

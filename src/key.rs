@@ -1,6 +1,6 @@
 //! The merchant's signing key and certificate, and UnionPay's encryption certificate.
 
-use crate::crypto::{CryptoBackend, PrivateKeyOps};
+use crate::crypto::{default_backend, CryptoBackend, PrivateKeyOps, PublicKeyOps};
 use crate::error::{Error, ErrorCode, Result};
 use crate::pki::rsa_private::{pkcs1_to_pkcs8, RsaPrivateKeyDer};
 use crate::pki::{parse_pkcs12, pem_blocks, Certificate};
@@ -110,25 +110,40 @@ impl fmt::Debug for MerchantKey {
 
 /// UnionPay's encryption certificate: card data is encrypted to it, and its serial is
 /// sent as `encryptCertId`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct EncryptionCert {
     certificate: Certificate,
     cert_id: String,
+    rsa: Arc<dyn PublicKeyOps>,
 }
 
 impl EncryptionCert {
-    /// From PEM or DER bytes.
+    /// From PEM or DER bytes, encrypting with this build's [`default_backend`].
     pub fn parse(bytes: &[u8]) -> Result<Self> {
-        Self::from_certificate(Certificate::parse(bytes)?)
+        Self::parse_with(bytes, default_backend().as_ref())
     }
 
-    /// From a parsed certificate (must hold an RSA key).
+    /// From PEM or DER bytes, encrypting with `backend`.
+    pub fn parse_with(bytes: &[u8], backend: &dyn CryptoBackend) -> Result<Self> {
+        Self::from_certificate_with(Certificate::parse(bytes)?, backend)
+    }
+
+    /// From a parsed certificate (must hold an RSA key), with the [`default_backend`].
     pub fn from_certificate(certificate: Certificate) -> Result<Self> {
-        certificate.public_key()?;
+        Self::from_certificate_with(certificate, default_backend().as_ref())
+    }
+
+    /// From a parsed certificate (must hold an RSA key), encrypting with `backend`.
+    pub fn from_certificate_with(
+        certificate: Certificate,
+        backend: &dyn CryptoBackend,
+    ) -> Result<Self> {
+        let rsa = backend.load_public_key(certificate.public_key()?)?;
         let cert_id = certificate.cert_id();
         Ok(EncryptionCert {
             certificate,
             cert_id,
+            rsa,
         })
     }
 
@@ -140,6 +155,20 @@ impl EncryptionCert {
     /// The certificate.
     pub fn certificate(&self) -> &Certificate {
         &self.certificate
+    }
+
+    /// The backend's operations with the certificate's key (card-data encryption).
+    pub fn public_key_ops(&self) -> &dyn PublicKeyOps {
+        self.rsa.as_ref()
+    }
+}
+
+impl fmt::Debug for EncryptionCert {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EncryptionCert")
+            .field("cert_id", &self.cert_id)
+            .field("certificate", &self.certificate)
+            .finish()
     }
 }
 

@@ -181,31 +181,67 @@ let host = null;
 const HASHES = { 256: 'sha256', 1: 'sha1' };
 
 function nodeBackend() {
-  // The core hands RSASSA-PKCS1-v1_5 to these; it still parses the PFX, builds and
-  // canonicalises, checks chains and decides. Decryption stays in the core (Node 20
-  // refuses PKCS#1 v1.5 private decryption).
+  // The core hands the RSA operations to these; it still parses the PFX, builds and
+  // canonicalises, pads and unpads card data, checks chains and decides. Decryption is
+  // the raw operation (Node 20 refuses PKCS#1 v1.5 private decryption; the core unpads).
   host ??= core.Backend.host({
     loadPrivateKey(pkcs8) {
       try {
         const key = nodeCrypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
-        return (hash, msg) => nodeCrypto.sign(HASHES[hash], msg, key);
+        const raw = { key, padding: nodeCrypto.constants.RSA_NO_PADDING };
+        return {
+          sign: (hash, msg) => nodeCrypto.sign(HASHES[hash], msg, key),
+          decryptRaw: (ciphertext) => nodeCrypto.privateDecrypt(raw, ciphertext),
+        };
       } finally {
         pkcs8.fill(0); // our copy of the key bytes; OpenSSL holds its own
       }
     },
     loadPublicKey(pkcs1) {
       const key = nodeCrypto.createPublicKey({ key: pkcs1, format: 'der', type: 'pkcs1' });
-      return (hash, msg, sig) => nodeCrypto.verify(HASHES[hash], msg, key, sig);
+      const raw = { key, padding: nodeCrypto.constants.RSA_NO_PADDING };
+      return {
+        verify: (hash, msg, sig) => nodeCrypto.verify(HASHES[hash], msg, key, sig),
+        encryptRaw: (block) => nodeCrypto.publicEncrypt(raw, block),
+      };
     },
   });
   return host;
 }
 
+function portableBackend() {
+  // The core's pure-Rust RSA, a separate wasm module (pkg/acp_rsa_bg.wasm): loaded only
+  // here, so a process on node:crypto never compiles it. Its keys live in wasm memory
+  // and are zeroized when the finalizer frees them.
+  if (portable) return portable;
+  const rsa = require('../pkg/acp_rsa.js');
+  portable = core.Backend.host({
+    loadPrivateKey(pkcs8) {
+      try {
+        const key = rsa.RsaPrivateKey.fromPkcs8(pkcs8);
+        return {
+          sign: (hash, msg) => key.sign(hash, msg),
+          decryptRaw: (ciphertext) => key.decryptRaw(ciphertext),
+        };
+      } finally {
+        pkcs8.fill(0);
+      }
+    },
+    loadPublicKey(pkcs1) {
+      const key = rsa.RsaPublicKey.fromPkcs1(pkcs1);
+      return {
+        verify: (hash, msg, sig) => key.verify(hash, msg, sig),
+        encryptRaw: (block) => key.encryptRaw(block),
+      };
+    },
+  });
+  return portable;
+}
+
 /** `auto` (node:crypto when present), `node` or `portable` (pure Rust in wasm). */
 function backend(choice = 'auto') {
   if (choice === 'portable' || (choice === 'auto' && !HAS_NODE_CRYPTO)) {
-    portable ??= core.Backend.portable();
-    return portable;
+    return portableBackend();
   }
   if (choice === 'node' || choice === 'auto') {
     if (!HAS_NODE_CRYPTO) throw new Error("backend 'node' needs node:crypto, which this runtime lacks");
@@ -214,7 +250,7 @@ function backend(choice = 'auto') {
   throw new TypeError("backend must be 'auto', 'node' or 'portable'");
 }
 
-const backendName = (b) => (b.name === 'host' ? 'node' : 'portable');
+const backendName = (b) => (b === portable ? 'portable' : 'node');
 
 // ------------------------------------------------------------------- key material
 
@@ -257,14 +293,15 @@ class MerchantKey {
   }
 }
 
-/** UnionPay's encryption certificate (`encryptCertId`). */
+/** UnionPay's encryption certificate (`encryptCertId`). Options: `backend` (`auto`, `node`, `portable`). */
 class EncryptionCert {
-  constructor(pemOrDer) {
-    coreOf.set(this, call(() => core.EncryptionCert.parse(bytes(pemOrDer, 'certificate'))));
+  constructor(pemOrDer, options = {}) {
+    const b = backend(options.backend);
+    coreOf.set(this, call(() => core.EncryptionCert.parse(bytes(pemOrDer, 'certificate'), b)));
   }
 
-  static parse(pemOrDer) {
-    return new EncryptionCert(pemOrDer);
+  static parse(pemOrDer, options = {}) {
+    return new EncryptionCert(pemOrDer, options);
   }
 
   get certId() {

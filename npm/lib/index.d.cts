@@ -292,8 +292,9 @@ export declare class MerchantKey {
 }
 
 export declare class EncryptionCert {
-  constructor(pemOrDer: BytesLike);
-  static parse(pemOrDer: BytesLike): EncryptionCert;
+  /** `backend` does the RSA encryption (the padding is the core's either way). */
+  constructor(pemOrDer: BytesLike, options?: { backend?: BackendChoice });
+  static parse(pemOrDer: BytesLike, options?: { backend?: BackendChoice }): EncryptionCert;
   readonly certId: string;
   encrypt(plaintext: BytesLike, options?: { random?: Uint8Array }): string;
 }

@@ -6,7 +6,8 @@ use crate::key::EncryptionCert;
 use crate::secret::Pan;
 use base64::Engine;
 
-/// Encrypts `plaintext` (RSA PKCS#1 v1.5 to the encryption certificate) and returns
+/// Encrypts `plaintext` (RSA PKCS#1 v1.5 to the encryption certificate, with the backend
+/// the certificate was loaded with) and returns
 /// base64 without line breaks, ready for `accNo`, `encryptedInfo` or `pin`.
 pub fn encrypt_field(
     cert: &EncryptionCert,
@@ -14,7 +15,7 @@ pub fn encrypt_field(
     rng: &mut dyn RandomSource,
 ) -> Result<String> {
     let key = cert.certificate().public_key()?;
-    let ct = encrypt_pkcs1v15(key, plaintext, rng)?;
+    let ct = encrypt_pkcs1v15(cert.public_key_ops(), key, plaintext, rng)?;
     Ok(base64::engine::general_purpose::STANDARD.encode(ct))
 }
 

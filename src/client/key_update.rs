@@ -139,6 +139,7 @@ impl Client {
                     ),
                 )
             })?;
-        Ok((EncryptionCert::from_certificate(parsed)?, pem.to_owned()))
+        let cert = EncryptionCert::from_certificate_with(parsed, self.config.backend.as_ref())?;
+        Ok((cert, pem.to_owned()))
     }
 }

@@ -1,7 +1,7 @@
 //! The RSA backend interface: what the core needs from a crypto library.
 
 use super::HashAlg;
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 use crate::pki::RsaPublicKey;
 use std::fmt;
 use std::sync::Arc;
@@ -34,16 +34,86 @@ pub trait PrivateKeyOps: Send + Sync {
 pub trait PublicKeyOps: Send + Sync {
     /// Whether `sig` is a valid RSASSA-PKCS1-v1_5 signature of `msg` hashed with `hash`.
     fn verify_pkcs1v15(&self, hash: HashAlg, msg: &[u8], sig: &[u8]) -> bool;
+
+    /// The raw RSA public operation (RSAEP): `block`^e mod n, `block` being exactly as
+    /// long as the modulus; returns as many bytes. The core pads (RSAES-PKCS1-v1_5 with
+    /// the caller's randomness, see [`encrypt_pkcs1v15`](super::encrypt_pkcs1v15)).
+    fn encrypt_raw(&self, block: &[u8]) -> Result<Vec<u8>>;
 }
 
-/// The default backend of this build: AWS-LC with the `native` feature, else pure Rust.
+/// The default backend of this build: AWS-LC with the `native` feature, else pure Rust
+/// with the `portable` feature, else [`NoBackend`].
 pub fn default_backend() -> Arc<dyn CryptoBackend> {
     #[cfg(feature = "native")]
     {
         Arc::new(super::native::NativeBackend)
     }
-    #[cfg(not(feature = "native"))]
+    #[cfg(all(feature = "portable", not(feature = "native")))]
     {
         Arc::new(super::portable::PortableBackend)
+    }
+    #[cfg(not(feature = "portable"))]
+    {
+        Arc::new(NoBackend)
+    }
+}
+
+/// The backend of a build with no RSA code (`--no-default-features`, as the JS binding
+/// builds the core, giving RSA to the host): every key loads, every operation fails with
+/// [`ErrorCode::CryptoBackend`], so a forgotten backend is a clear error, not a panic.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoBackend;
+
+impl NoBackend {
+    fn error() -> Error {
+        Error::new(
+            ErrorCode::CryptoBackend,
+            "this build has no RSA implementation: give the client and keys a backend",
+        )
+    }
+}
+
+impl CryptoBackend for NoBackend {
+    fn name(&self) -> &'static str {
+        "none"
+    }
+
+    fn load_private_key(&self, _pkcs8_der: &[u8]) -> Result<Arc<dyn PrivateKeyOps>> {
+        Err(Self::error())
+    }
+
+    fn load_public_key(&self, _key: &RsaPublicKey) -> Result<Arc<dyn PublicKeyOps>> {
+        Ok(Arc::new(NoBackend))
+    }
+}
+
+impl PublicKeyOps for NoBackend {
+    fn verify_pkcs1v15(&self, _hash: HashAlg, _msg: &[u8], _sig: &[u8]) -> bool {
+        false
+    }
+
+    fn encrypt_raw(&self, _block: &[u8]) -> Result<Vec<u8>> {
+        Err(Self::error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_backend_fails_every_operation_with_a_typed_error() {
+        let key = RsaPublicKey::from_pkcs1_der(&[0x30, 0x06, 0x02, 0x01, 0x05, 0x02, 0x01, 0x03])
+            .unwrap();
+        let ops = NoBackend.load_public_key(&key).unwrap();
+        assert!(!ops.verify_pkcs1v15(HashAlg::Sha256, b"m", &[1; 4]));
+        assert_eq!(
+            ops.encrypt_raw(&[0; 1]).err().map(|e| e.code()),
+            Some(ErrorCode::CryptoBackend)
+        );
+        assert_eq!(
+            NoBackend.load_private_key(&[]).err().map(|e| e.code()),
+            Some(ErrorCode::CryptoBackend)
+        );
     }
 }

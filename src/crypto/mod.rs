@@ -1,21 +1,24 @@
 //! Hashes, randomness and the RSA backends.
 //!
-//! RSA private-key and verify operations go through a [`CryptoBackend`]: the pure-Rust
-//! [`portable`] backend (the only one on wasm) or, with the `native` feature, the
-//! constant-time AWS-LC backend. Hosts can plug their own (the JS binding hands RSA to
-//! `node:crypto`). Card-data encryption stays in the core everywhere, because its
-//! padding bytes come from the caller's RNG and must be reproducible in tests.
+//! Every RSA operation goes through a [`CryptoBackend`]: with the `portable` feature the
+//! pure-Rust one, with `native` (the default) the constant-time AWS-LC one. Hosts can
+//! plug their own: the JS binding builds the core with neither and hands RSA to
+//! `node:crypto`, or to the pure-Rust backend compiled as a separate wasm module. The
+//! PKCS#1 v1.5 encryption padding stays in the core everywhere, because its bytes come
+//! from the caller's RNG and must be reproducible in tests; so does the decryption
+//! unpadding for hosts that only offer the raw RSA operation.
 
 mod backend;
 mod hash;
 #[cfg(feature = "native")]
 pub mod native;
 mod pkcs1_encrypt;
+#[cfg(feature = "portable")]
 pub mod portable;
 mod random;
 
-pub use backend::{default_backend, CryptoBackend, PrivateKeyOps, PublicKeyOps};
+pub use backend::{default_backend, CryptoBackend, NoBackend, PrivateKeyOps, PublicKeyOps};
 pub(crate) use hash::hex_digit;
 pub use hash::{hex_lower, HashAlg};
-pub use pkcs1_encrypt::{encrypt_pkcs1v15, max_plaintext_len};
+pub use pkcs1_encrypt::{encrypt_pkcs1v15, max_plaintext_len, unpad_pkcs1v15_encryption};
 pub use random::{FixedRandom, RandomSource};

@@ -1,7 +1,7 @@
 //! The native backend: AWS-LC through `aws-lc-rs` (constant-time, assembly-optimised).
 
 use super::backend::{CryptoBackend, PrivateKeyOps, PublicKeyOps};
-use super::portable::PortablePrivateKey;
+use super::portable::{PortablePrivateKey, PortablePublicKey};
 use super::HashAlg;
 use crate::error::{Error, ErrorCode, Result};
 use crate::pki::RsaPublicKey;
@@ -57,6 +57,8 @@ impl CryptoBackend for NativeBackend {
         Ok(Arc::new(NativePublicKey {
             sha256,
             pkcs1: key.pkcs1_der().to_vec(),
+            key: key.clone(),
+            encrypting: OnceLock::new(),
         }))
     }
 }
@@ -117,6 +119,10 @@ impl PrivateKeyOps for NativePrivateKey {
 struct NativePublicKey {
     sha256: Option<ParsedPublicKey>,
     pkcs1: Vec<u8>,
+    key: RsaPublicKey,
+    // AWS-LC pads by itself; card data needs the core's reproducible padding, so the
+    // raw operation (public, hence not secret-dependent in time) is the rsa crate's.
+    encrypting: OnceLock<std::result::Result<PortablePublicKey, Error>>,
 }
 
 impl PublicKeyOps for NativePublicKey {
@@ -133,6 +139,16 @@ impl PublicKeyOps for NativePublicKey {
             .verify(msg, sig)
             .is_ok(),
             HashAlg::Sm3 => false,
+        }
+    }
+
+    fn encrypt_raw(&self, block: &[u8]) -> Result<Vec<u8>> {
+        match self
+            .encrypting
+            .get_or_init(|| PortablePublicKey::new(&self.key))
+        {
+            Ok(key) => key.encrypt_raw(block),
+            Err(e) => Err(e.clone()),
         }
     }
 }

@@ -1,13 +1,15 @@
-//! RSAES-PKCS1-v1_5 encryption with padding drawn from the caller's RNG.
+//! RSAES-PKCS1-v1_5 padding (RFC 8017 §7.2): the padding in the core, the RSA operation
+//! in the backend.
 //!
 //! The padding string PS is "the first k−3−|M| nonzero bytes of the random stream", so
-//! every language fed the same stream produces the same ciphertext (shared vectors).
+//! every language and backend fed the same stream produces the same ciphertext (shared
+//! vectors).
 
+use super::backend::PublicKeyOps;
 use super::random::RandomSource;
 use crate::error::{Error, ErrorCode, Result};
 use crate::pki::RsaPublicKey;
-use rsa::traits::PublicKeyParts;
-use rsa::BoxedUint;
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater};
 use zeroize::Zeroizing;
 
 /// The largest plaintext a key of this size can encrypt (k − 11 bytes).
@@ -15,8 +17,10 @@ pub fn max_plaintext_len(key: &RsaPublicKey) -> usize {
     key.modulus().len().saturating_sub(11)
 }
 
-/// Encrypts `plaintext` for `key`; returns the raw ciphertext (k bytes).
+/// Encrypts `plaintext` for `key`, whose RSA operation `ops` performs (loaded from `key`
+/// by a [`CryptoBackend`](super::CryptoBackend)); returns the raw ciphertext (k bytes).
 pub fn encrypt_pkcs1v15(
+    ops: &dyn PublicKeyOps,
     key: &RsaPublicKey,
     plaintext: &[u8],
     rng: &mut dyn RandomSource,
@@ -48,32 +52,107 @@ pub fn encrypt_pkcs1v15(
     em.push(0x00);
     em.extend_from_slice(plaintext);
 
-    let public = rsa_public_key(key)?;
-    let m = BoxedUint::from_be_slice(&em, public.n_bits_precision())
-        .map_err(|_| Error::new(ErrorCode::Bug, "padded message does not fit the modulus"))?;
-    let c = rsa::hazmat::rsa_encrypt(&public, &m).map_err(|e| {
-        Error::new(
+    let c = ops.encrypt_raw(&em)?;
+    if c.len() != k {
+        return Err(Error::new(
             ErrorCode::CryptoBackend,
-            format!("RSA encryption failed: {e}"),
-        )
-    })?;
-    let bytes = c.to_be_bytes();
-    // Left-pad to k bytes: the integer may be shorter than the modulus.
-    let mut out = vec![0u8; k.saturating_sub(bytes.len())];
-    out.extend(bytes.iter().skip(bytes.len().saturating_sub(k)));
-    Ok(out)
+            format!(
+                "the RSA backend returned {} bytes for a {k}-byte key",
+                c.len()
+            ),
+        ));
+    }
+    Ok(c)
 }
 
-pub(crate) fn rsa_public_key(key: &RsaPublicKey) -> Result<rsa::PublicKey> {
-    let bits = u32::try_from(key.modulus().len() * 8).unwrap_or(u32::MAX);
-    let n = BoxedUint::from_be_slice(key.modulus(), bits)
-        .map_err(|_| Error::new(ErrorCode::CertificateKeyUnsupported, "bad RSA modulus"))?;
-    let e = BoxedUint::from_be_slice(key.exponent(), 64)
-        .map_err(|_| Error::new(ErrorCode::CertificateKeyUnsupported, "bad RSA exponent"))?;
-    rsa::PublicKey::new(n, e).map_err(|e| {
-        Error::new(
-            ErrorCode::CertificateKeyUnsupported,
-            format!("unusable RSA public key: {e}"),
-        )
-    })
+/// Removes RSAES-PKCS1-v1_5 padding from a decrypted block `em` (as long as the
+/// modulus), for backends that only offer the raw RSA private operation.
+///
+/// Whether the padding is valid, and where the message starts, is computed without
+/// branching on the secret bytes; only the final verdict and the message length are
+/// revealed, as by any PKCS#1 v1.5 decryption that reports errors.
+///
+/// # Errors
+/// [`ErrorCode::DecryptionFailed`] when the block is not type-2 padding with at least
+/// eight padding bytes.
+pub fn unpad_pkcs1v15_encryption(em: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let (Some(&b0), Some(&b1)) = (em.first(), em.get(1)) else {
+        return Err(decryption_failed());
+    };
+    let mut valid = b0.ct_eq(&0) & b1.ct_eq(&2);
+    let mut found = Choice::from(0);
+    let mut separator = 0u32;
+    for (i, &b) in em.iter().enumerate().skip(2) {
+        let is_zero = b.ct_eq(&0);
+        let index = u32::try_from(i).unwrap_or(u32::MAX);
+        separator.conditional_assign(&index, is_zero & !found);
+        found |= is_zero;
+    }
+    // PS runs from index 2 to the separator: at least eight bytes.
+    valid &= found & separator.ct_gt(&9);
+    if !bool::from(valid) {
+        return Err(decryption_failed());
+    }
+    let start = usize::try_from(separator)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1);
+    Ok(Zeroizing::new(em.get(start..).unwrap_or_default().to_vec()))
+}
+
+fn decryption_failed() -> Error {
+    Error::new(
+        ErrorCode::DecryptionFailed,
+        "the ciphertext does not decrypt with the merchant key",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(ps_len: usize, msg: &[u8]) -> Vec<u8> {
+        let mut em = vec![0x00, 0x02];
+        em.extend(std::iter::repeat_n(0x5A, ps_len));
+        em.push(0);
+        em.extend_from_slice(msg);
+        em
+    }
+
+    #[test]
+    fn unpads_a_valid_block() {
+        let em = block(8, b"6216261000000000018");
+        assert_eq!(
+            unpad_pkcs1v15_encryption(&em).unwrap().as_slice(),
+            b"6216261000000000018"
+        );
+        // An empty message is valid padding.
+        assert_eq!(unpad_pkcs1v15_encryption(&block(20, b"")).unwrap().len(), 0);
+        // Zeros inside the message stay: only the first zero separates.
+        assert_eq!(
+            unpad_pkcs1v15_encryption(&block(9, &[0, 1, 0]))
+                .unwrap()
+                .as_slice(),
+            &[0, 1, 0]
+        );
+    }
+
+    #[test]
+    fn refuses_bad_padding() {
+        let bad = |em: &[u8]| unpad_pkcs1v15_encryption(em).err().map(|e| e.code());
+        let fail = Some(ErrorCode::DecryptionFailed);
+        // Seven padding bytes are too few.
+        assert_eq!(bad(&block(7, b"x")), fail);
+        // Wrong block type, wrong leading byte.
+        let mut em = block(8, b"x");
+        em[1] = 1;
+        assert_eq!(bad(&em), fail);
+        let mut em = block(8, b"x");
+        em[0] = 1;
+        assert_eq!(bad(&em), fail);
+        // No separator.
+        assert_eq!(bad(&[0x00, 0x02, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), fail);
+        // Too short to hold a header.
+        assert_eq!(bad(&[0x00]), fail);
+        assert_eq!(bad(&[]), fail);
+    }
 }

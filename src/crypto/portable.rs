@@ -1,7 +1,6 @@
 //! The pure-Rust backend (RustCrypto `rsa`), the one used on wasm.
 
 use super::backend::{CryptoBackend, PrivateKeyOps, PublicKeyOps};
-use super::pkcs1_encrypt::rsa_public_key;
 use super::HashAlg;
 use crate::error::{Error, ErrorCode, Result};
 use crate::pki::rsa_private::RsaPrivateKeyDer;
@@ -9,6 +8,7 @@ use crate::pki::RsaPublicKey;
 use hmac::{Hmac, KeyInit, Mac};
 use rsa::pkcs1v15::Pkcs1v15Sign;
 use rsa::rand_core::{TryCryptoRng, TryRng};
+use rsa::traits::PublicKeyParts;
 use rsa::BoxedUint;
 use sha2::{Digest, Sha256};
 use std::convert::Infallible;
@@ -29,7 +29,7 @@ impl CryptoBackend for PortableBackend {
     }
 
     fn load_public_key(&self, key: &RsaPublicKey) -> Result<Arc<dyn PublicKeyOps>> {
-        Ok(Arc::new(PortablePublicKey(rsa_public_key(key)?)))
+        Ok(Arc::new(PortablePublicKey::new(key)?))
     }
 }
 
@@ -117,7 +117,48 @@ impl PrivateKeyOps for PortablePrivateKey {
     }
 }
 
-struct PortablePublicKey(rsa::PublicKey);
+impl PortablePrivateKey {
+    /// The raw RSA private operation (RSADP, blinded): `ciphertext`^d mod n as many
+    /// bytes as the modulus, without unpadding; for hosts that plug this backend in
+    /// through raw operations (the JS binding's fallback module).
+    pub fn decrypt_raw(&self, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let k = self.key.size();
+        if ciphertext.len() != k {
+            return Err(Error::new(
+                ErrorCode::DecryptionFailed,
+                format!("the ciphertext is {} bytes, the key {k}", ciphertext.len()),
+            ));
+        }
+        let bits = self.key.n_bits_precision();
+        let c = BoxedUint::from_be_slice(ciphertext, bits)
+            .map_err(|_| Error::new(ErrorCode::DecryptionFailed, "the ciphertext is too large"))?;
+        let mut rng = self.blinding(ciphertext);
+        let m =
+            rsa::hazmat::rsa_decrypt_and_check(&self.key, Some(&mut rng), &c).map_err(|_| {
+                Error::new(
+                    ErrorCode::DecryptionFailed,
+                    "the ciphertext does not decrypt with the merchant key",
+                )
+            })?;
+        Ok(left_pad(&m.to_be_bytes(), k))
+    }
+}
+
+/// A public key held by the `rsa` crate.
+pub struct PortablePublicKey {
+    key: rsa::PublicKey,
+    modulus: Vec<u8>,
+}
+
+impl PortablePublicKey {
+    /// From a parsed certificate key.
+    pub fn new(key: &RsaPublicKey) -> Result<Self> {
+        Ok(PortablePublicKey {
+            key: rsa_public_key(key)?,
+            modulus: key.modulus().to_vec(),
+        })
+    }
+}
 
 impl PublicKeyOps for PortablePublicKey {
     fn verify_pkcs1v15(&self, hash: HashAlg, msg: &[u8], sig: &[u8]) -> bool {
@@ -126,8 +167,50 @@ impl PublicKeyOps for PortablePublicKey {
             HashAlg::Sha256 => Pkcs1v15Sign::new::<Sha256>(),
             HashAlg::Sm3 => return false,
         };
-        self.0.verify(scheme, &hash.digest(msg), sig).is_ok()
+        self.key.verify(scheme, &hash.digest(msg), sig).is_ok()
     }
+
+    fn encrypt_raw(&self, block: &[u8]) -> Result<Vec<u8>> {
+        let k = self.modulus.len();
+        // RSAEP needs m < n; equal lengths make the byte order the numeric order.
+        let m = BoxedUint::from_be_slice(block, self.key.n_bits_precision())
+            .ok()
+            .filter(|_| block.len() == k && block < self.modulus.as_slice())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("an RSA block must be {k} bytes below the modulus"),
+                )
+            })?;
+        let c = rsa::hazmat::rsa_encrypt(&self.key, &m).map_err(|e| {
+            Error::new(
+                ErrorCode::CryptoBackend,
+                format!("RSA encryption failed: {e}"),
+            )
+        })?;
+        Ok(left_pad(&c.to_be_bytes(), k).to_vec())
+    }
+}
+
+/// The integer's bytes left-padded (or trimmed of leading zeros) to `k` bytes.
+fn left_pad(bytes: &[u8], k: usize) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(vec![0u8; k.saturating_sub(bytes.len())]);
+    out.extend(bytes.iter().skip(bytes.len().saturating_sub(k)));
+    out
+}
+
+fn rsa_public_key(key: &RsaPublicKey) -> Result<rsa::PublicKey> {
+    let bits = u32::try_from(key.modulus().len() * 8).unwrap_or(u32::MAX);
+    let n = BoxedUint::from_be_slice(key.modulus(), bits)
+        .map_err(|_| Error::new(ErrorCode::CertificateKeyUnsupported, "bad RSA modulus"))?;
+    let e = BoxedUint::from_be_slice(key.exponent(), 64)
+        .map_err(|_| Error::new(ErrorCode::CertificateKeyUnsupported, "bad RSA exponent"))?;
+    rsa::PublicKey::new(n, e).map_err(|e| {
+        Error::new(
+            ErrorCode::CertificateKeyUnsupported,
+            format!("unusable RSA public key: {e}"),
+        )
+    })
 }
 
 /// Blinding randomness for the portable backend without an OS RNG in the core: an

@@ -13,6 +13,8 @@ use zeroize::Zeroizing;
 /// leading zeros, borrowed from the DER they were read from.
 ///
 /// No `Debug`: the fields are the key.
+// Without an RSA backend in the build only the modulus is read (to match certificates).
+#[cfg_attr(not(feature = "portable"), allow(dead_code))]
 pub(crate) struct RsaPrivateKeyDer<'a> {
     pub modulus: &'a [u8],
     pub public_exponent: &'a [u8],

@@ -1,19 +1,21 @@
-//! RSA backends for JS: the core's pure-Rust one, or the host's (`node:crypto`) through
-//! callbacks the facade supplies.
+//! RSA for JS: the host's, through callbacks the facade supplies: `node:crypto` where it
+//! exists, else the core's pure-Rust backend compiled as a separate wasm module
+//! (`bindings/wasm-rsa`), loaded only then. This module has no RSA code of its own.
 //!
-//! The host backend signs and verifies in JS; it delegates decryption to the pure-Rust
-//! key, because Node ≥ 20 refuses PKCS#1 v1.5 private-key decryption. JS values are not
-//! `Send`, so the backend keeps them in a per-thread table and holds only indices; a wasm
-//! instance has one thread.
+//! The host does the RSA operations; the core keeps the padding of encryption and the
+//! unpadding of decryption (Node ≥ 20 refuses PKCS#1 v1.5 private-key decryption, but
+//! does the raw operation). JS values are not `Send`, so the backend keeps them in a
+//! per-thread table and holds only indices; a wasm instance has one thread.
 
 use crate::convert::{get, js_bytes};
 use crate::error::{bad_argument, IntoJs, JsResult};
 use js_sys::{Function, Uint8Array};
 use std::cell::RefCell;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
-use unionpay_acp::crypto::portable::PortableBackend;
-use unionpay_acp::crypto::{CryptoBackend, HashAlg, PrivateKeyOps, PublicKeyOps};
+use std::sync::Arc;
+use unionpay_acp::crypto::{
+    unpad_pkcs1v15_encryption, CryptoBackend, HashAlg, PrivateKeyOps, PublicKeyOps,
+};
 use unionpay_acp::pki::RsaPublicKey;
 use unionpay_acp::{Error, ErrorCode, Result};
 use wasm_bindgen::prelude::*;
@@ -27,35 +29,25 @@ pub struct Backend {
 
 #[wasm_bindgen]
 impl Backend {
-    /// The pure-Rust backend (RustCrypto `rsa`), compiled into the wasm module.
-    pub fn portable() -> Backend {
-        Backend {
-            inner: Arc::new(PortableBackend),
-        }
-    }
-
-    /// A backend over host callbacks: `loadPrivateKey(pkcs8Der) → sign(hash, msg) → Uint8Array`
-    /// and `loadPublicKey(pkcs1Der) → verify(hash, msg, sig) → boolean`, `hash` being
-    /// `256` (SHA-256) or `1` (SHA-1), RSASSA-PKCS1-v1_5.
+    /// A backend over host callbacks, `hash` being `256` (SHA-256) or `1` (SHA-1):
+    /// `loadPrivateKey(pkcs8Der)` → `{ sign(hash, msg) → Uint8Array (RSASSA-PKCS1-v1_5),
+    /// decryptRaw(ciphertext) → Uint8Array (RSADP, no padding) }` and
+    /// `loadPublicKey(pkcs1Der)` → `{ verify(hash, msg, sig) → boolean,
+    /// encryptRaw(block) → Uint8Array (RSAEP, no padding) }`.
     pub fn host(callbacks: JsValue) -> JsResult<Backend> {
-        let function = |name: &str| {
-            get(&callbacks, name)
-                .dyn_into::<Function>()
-                .map_err(|_| bad_argument(&format!("the host backend needs a function '{name}'")))
-        };
         Ok(Backend {
             inner: Arc::new(HostBackend {
-                load_private: JsHandle::new(function("loadPrivateKey").js()?),
-                load_public: JsHandle::new(function("loadPublicKey").js()?),
+                load_private: JsHandle::new(function(&callbacks, "loadPrivateKey").js()?),
+                load_public: JsHandle::new(function(&callbacks, "loadPublicKey").js()?),
             }),
         })
     }
+}
 
-    /// `rsa` (pure Rust) or `host`.
-    #[wasm_bindgen(getter)]
-    pub fn name(&self) -> String {
-        self.inner.name().to_owned()
-    }
+fn function(object: &JsValue, name: &str) -> Result<Function> {
+    get(object, name)
+        .dyn_into::<Function>()
+        .map_err(|_| bad_argument(&format!("the host backend needs a function '{name}'")))
 }
 
 struct HostBackend {
@@ -75,43 +67,44 @@ impl CryptoBackend for HostBackend {
     }
 
     fn load_private_key(&self, pkcs8_der: &[u8]) -> Result<Arc<dyn PrivateKeyOps>> {
-        let sign = self
+        let rejected = || {
+            Error::new(
+                ErrorCode::KeyMalformed,
+                "the host RSA backend did not accept the private key",
+            )
+        };
+        let ops = self
             .load_private
             .call(&[js_bytes(pkcs8_der).into()])
-            .and_then(|f| f.dyn_into::<Function>().ok())
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::KeyMalformed,
-                    "the host crypto (node:crypto) did not accept the RSA private key",
-                )
-            })?;
+            .ok_or_else(rejected)?;
         Ok(Arc::new(HostPrivateKey {
-            sign: JsHandle::new(sign),
-            pkcs8: Zeroizing::new(pkcs8_der.to_vec()),
-            portable: OnceLock::new(),
+            sign: JsHandle::new(function(&ops, "sign").map_err(|_| rejected())?),
+            decrypt_raw: JsHandle::new(function(&ops, "decryptRaw").map_err(|_| rejected())?),
         }))
     }
 
     fn load_public_key(&self, key: &RsaPublicKey) -> Result<Arc<dyn PublicKeyOps>> {
-        let verify = self
+        let rejected = || {
+            Error::new(
+                ErrorCode::CertificateKeyUnsupported,
+                "the host RSA backend did not accept the public key",
+            )
+        };
+        let ops = self
             .load_public
             .call(&[js_bytes(key.pkcs1_der()).into()])
-            .and_then(|f| f.dyn_into::<Function>().ok())
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::CertificateKeyUnsupported,
-                    "the host crypto (node:crypto) did not accept the RSA public key",
-                )
-            })?;
-        Ok(Arc::new(HostPublicKey(JsHandle::new(verify))))
+            .ok_or_else(rejected)?;
+        Ok(Arc::new(HostPublicKey {
+            verify: JsHandle::new(function(&ops, "verify").map_err(|_| rejected())?),
+            encrypt_raw: JsHandle::new(function(&ops, "encryptRaw").map_err(|_| rejected())?),
+            modulus_len: key.modulus().len(),
+        }))
     }
 }
 
 struct HostPrivateKey {
     sign: JsHandle,
-    pkcs8: Zeroizing<Vec<u8>>,
-    // Decryption is rare (returned card data): the pure-Rust key is parsed on first use.
-    portable: OnceLock<Result<Arc<dyn PrivateKeyOps>>>,
+    decrypt_raw: JsHandle,
 }
 
 impl PrivateKeyOps for HostPrivateKey {
@@ -129,33 +122,65 @@ impl PrivateKeyOps for HostPrivateKey {
             .ok_or_else(|| {
                 Error::new(
                     ErrorCode::CryptoBackend,
-                    "RSA signing in the host crypto (node:crypto) failed",
+                    "RSA signing in the host backend failed",
                 )
             })
     }
 
     fn decrypt_pkcs1v15(&self, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        self.portable
-            .get_or_init(|| PortableBackend.load_private_key(&self.pkcs8))
-            .clone()?
-            .decrypt_pkcs1v15(ciphertext)
+        let em = self
+            .decrypt_raw
+            .call(&[js_bytes(ciphertext).into()])
+            .and_then(|em| em.dyn_into::<Uint8Array>().ok())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::DecryptionFailed,
+                    "the ciphertext does not decrypt with the merchant key",
+                )
+            })?;
+        let em = Zeroizing::new(em.to_vec());
+        unpad_pkcs1v15_encryption(&em)
     }
 }
 
-struct HostPublicKey(JsHandle);
+struct HostPublicKey {
+    verify: JsHandle,
+    encrypt_raw: JsHandle,
+    modulus_len: usize,
+}
 
 impl PublicKeyOps for HostPublicKey {
     fn verify_pkcs1v15(&self, hash: HashAlg, msg: &[u8], sig: &[u8]) -> bool {
         let Some(name) = hash_id(hash) else {
             return false;
         };
-        self.0
+        self.verify
             .call(&[
                 JsValue::from_f64(name),
                 js_bytes(msg).into(),
                 js_bytes(sig).into(),
             ])
             .is_some_and(|ok| ok.is_truthy())
+    }
+
+    fn encrypt_raw(&self, block: &[u8]) -> Result<Vec<u8>> {
+        let failed = || {
+            Error::new(
+                ErrorCode::CryptoBackend,
+                "RSA encryption in the host backend failed",
+            )
+        };
+        let c = self
+            .encrypt_raw
+            .call(&[js_bytes(block).into()])
+            .and_then(|c| c.dyn_into::<Uint8Array>().ok())
+            .ok_or_else(failed)?
+            .to_vec();
+        if c.len() == self.modulus_len {
+            Ok(c)
+        } else {
+            Err(failed())
+        }
     }
 }
 

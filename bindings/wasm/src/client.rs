@@ -62,7 +62,7 @@ impl Client {
     /// The same client with another encryption certificate (PEM or DER).
     #[wasm_bindgen(js_name = withEncryptionCert)]
     pub fn with_encryption_cert(&self, cert: &[u8]) -> JsResult<Client> {
-        let cert = EncryptionCert::parse(cert).js()?;
+        let cert = EncryptionCert::parse_with(cert, self.inner.config().backend.as_ref()).js()?;
         Ok(Client {
             inner: self.inner.with_encryption_cert(cert),
         })
@@ -348,7 +348,7 @@ fn client_config(v: &JsValue, credentials: Credentials, backend: &Backend) -> Re
     );
     c.backend = backend.inner.clone();
     if let Some(cert) = get_bytes(v, "encryptionCert")? {
-        c.encryption_cert = Some(EncryptionCert::parse(&cert)?);
+        c.encryption_cert = Some(EncryptionCert::parse_with(&cert, backend.inner.as_ref())?);
     }
     if let Some(s) = get_string(v, "accessType")? {
         c.access_type = s;

@@ -2,8 +2,8 @@
 //! `npm/`: it converts types between JS and the core and maps errors, nothing else.
 //!
 //! Host defaults: the RNG is `crypto.getRandomValues` (getrandom's `wasm_js` backend),
-//! the clock is the facade's (`now` arrives as Unix seconds), RSA is either the core's
-//! pure-Rust backend or `node:crypto` through [`Backend::host`].
+//! the clock is the facade's (`now` arrives as Unix seconds), RSA is the host's through
+//! [`Backend::host`] (`node:crypto`, or the pure-Rust `acp_rsa` wasm module).
 //!
 //! A panic would kill the wasm instance, so the binding holds itself to the core's rules.
 #![cfg_attr(

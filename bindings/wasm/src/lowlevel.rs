@@ -65,9 +65,9 @@ pub struct EncryptionCert {
 
 #[wasm_bindgen]
 impl EncryptionCert {
-    /// From PEM or DER bytes.
-    pub fn parse(bytes: &[u8]) -> JsResult<EncryptionCert> {
-        unionpay_acp::EncryptionCert::parse(bytes)
+    /// From PEM or DER bytes; `backend` does the RSA encryption.
+    pub fn parse(bytes: &[u8], backend: &Backend) -> JsResult<EncryptionCert> {
+        unionpay_acp::EncryptionCert::parse_with(bytes, backend.inner.as_ref())
             .map(|inner| EncryptionCert { inner })
             .js()
     }
