@@ -6,6 +6,9 @@
 //! `Backend.host` there): signing and raw decryption with a private key, verification and
 //! raw encryption with a public key. Padding and unpadding stay in the main module.
 //!
+//! Key bytes and padded card data arrive as owned vectors and leave as JS arrays made
+//! straight from zeroizing buffers, so none stays behind in this module's memory.
+//!
 //! A panic would kill the wasm instance, so the crate holds itself to the core's rules.
 #![cfg_attr(
     not(test),
@@ -17,10 +20,12 @@
     )
 )]
 
+use js_sys::Uint8Array;
 use unionpay_acp::crypto::portable::{PortablePrivateKey, PortablePublicKey};
 use unionpay_acp::crypto::{HashAlg, PrivateKeyOps, PublicKeyOps};
 use unionpay_acp::pki::RsaPublicKey as PublicKeyDer;
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 /// A private key (PKCS#8), zeroized when freed.
 #[wasm_bindgen]
@@ -30,8 +35,9 @@ pub struct RsaPrivateKey(PortablePrivateKey);
 impl RsaPrivateKey {
     /// From PKCS#8 `PrivateKeyInfo` DER.
     #[wasm_bindgen(js_name = fromPkcs8)]
-    pub fn from_pkcs8(der: &[u8]) -> Result<RsaPrivateKey, JsError> {
-        PortablePrivateKey::from_pkcs8(der)
+    pub fn from_pkcs8(der: Vec<u8>) -> Result<RsaPrivateKey, JsError> {
+        let der = Zeroizing::new(der);
+        PortablePrivateKey::from_pkcs8(&der)
             .map(RsaPrivateKey)
             .map_err(to_js)
     }
@@ -43,11 +49,11 @@ impl RsaPrivateKey {
 
     /// The raw private operation (RSADP, blinded), without unpadding.
     #[wasm_bindgen(js_name = decryptRaw)]
-    pub fn decrypt_raw(&self, ciphertext: &[u8]) -> Result<Vec<u8>, JsError> {
-        // The copy handed to JS is the caller's to wipe; ours is zeroized on drop.
+    pub fn decrypt_raw(&self, ciphertext: &[u8]) -> Result<Uint8Array, JsError> {
+        // The JS copy is the caller's to wipe; ours is zeroized on drop.
         self.0
             .decrypt_raw(ciphertext)
-            .map(|m| m.to_vec())
+            .map(|m| Uint8Array::from(m.as_slice()))
             .map_err(to_js)
     }
 }
@@ -74,8 +80,9 @@ impl RsaPublicKey {
 
     /// The raw public operation (RSAEP) on a block as long as the modulus.
     #[wasm_bindgen(js_name = encryptRaw)]
-    pub fn encrypt_raw(&self, block: &[u8]) -> Result<Vec<u8>, JsError> {
-        self.0.encrypt_raw(block).map_err(to_js)
+    pub fn encrypt_raw(&self, block: Vec<u8>) -> Result<Vec<u8>, JsError> {
+        let block = Zeroizing::new(block);
+        self.0.encrypt_raw(&block).map_err(to_js)
     }
 }
 

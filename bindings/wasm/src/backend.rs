@@ -128,7 +128,7 @@ impl PrivateKeyOps for HostPrivateKey {
     }
 
     fn decrypt_pkcs1v15(&self, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        let em = self
+        let js_em = self
             .decrypt_raw
             .call(&[js_bytes(ciphertext).into()])
             .and_then(|em| em.dyn_into::<Uint8Array>().ok())
@@ -138,7 +138,9 @@ impl PrivateKeyOps for HostPrivateKey {
                     "the ciphertext does not decrypt with the merchant key",
                 )
             })?;
-        let em = Zeroizing::new(em.to_vec());
+        let em = Zeroizing::new(js_em.to_vec());
+        // The padded plaintext (card data) must not wait in JS memory for the GC.
+        wipe(&js_em);
         unpad_pkcs1v15_encryption(&em)
     }
 }
@@ -170,18 +172,25 @@ impl PublicKeyOps for HostPublicKey {
                 "RSA encryption in the host backend failed",
             )
         };
+        // The block is padded card data: wiped in JS memory once the host has used it.
+        let js_block = js_bytes(block);
         let c = self
             .encrypt_raw
-            .call(&[js_bytes(block).into()])
-            .and_then(|c| c.dyn_into::<Uint8Array>().ok())
-            .ok_or_else(failed)?
-            .to_vec();
+            .call(&[js_block.clone().into()])
+            .and_then(|c| c.dyn_into::<Uint8Array>().ok());
+        wipe(&js_block);
+        let c = c.ok_or_else(failed)?.to_vec();
         if c.len() == self.modulus_len {
             Ok(c)
         } else {
             Err(failed())
         }
     }
+}
+
+/// Overwrites a JS byte array with zeros.
+fn wipe(bytes: &Uint8Array) {
+    bytes.fill(0, 0, bytes.length());
 }
 
 /// The digest as a number (cheaper to pass than a string): 256 or 1.

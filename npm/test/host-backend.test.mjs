@@ -1,0 +1,83 @@
+// The host backend contract of the core module (pkg/acp.js): what a custom RSA host
+// receives and returns, and that padded card data handed to or received from the host is
+// wiped from JS memory once the core has used it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as nodeCrypto from 'node:crypto';
+
+const core = createRequire(import.meta.url)('../pkg/acp.js');
+const TESTS = new URL('../../tests/', import.meta.url);
+const read = (rel) => readFileSync(new URL(rel, TESTS));
+const NO_PADDING = nodeCrypto.constants.RSA_NO_PADDING;
+
+/** A node:crypto host that records every array crossing the boundary. */
+function recordingHost() {
+  const seen = { blocks: [], decrypted: [] };
+  const backend = core.Backend.host({
+    loadPrivateKey(pkcs8) {
+      const key = nodeCrypto.createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+      return {
+        sign: (hash, msg) => nodeCrypto.sign(hash === 256 ? 'sha256' : 'sha1', msg, key),
+        decryptRaw: (ciphertext) => {
+          const em = nodeCrypto.privateDecrypt({ key, padding: NO_PADDING }, ciphertext);
+          seen.decrypted.push(em);
+          return em;
+        },
+      };
+    },
+    loadPublicKey(pkcs1) {
+      const key = nodeCrypto.createPublicKey({ key: Buffer.from(pkcs1), format: 'der', type: 'pkcs1' });
+      return {
+        verify: (hash, msg, sig) => nodeCrypto.verify(hash === 256 ? 'sha256' : 'sha1', msg, key, sig),
+        encryptRaw: (block) => {
+          seen.blocks.push(block);
+          return nodeCrypto.publicEncrypt({ key, padding: NO_PADDING }, block);
+        },
+      };
+    },
+  });
+  return { backend, seen };
+}
+
+const allZero = (bytes) => bytes.every((b) => b === 0);
+
+test('encryption: the host gets the padded block and the core wipes it', () => {
+  const { backend, seen } = recordingHost();
+  const cert = core.EncryptionCert.parse(read('fixtures/sandbox/enc.pem'), backend);
+  const ct = core.encryptField(cert, new TextEncoder().encode('6216261000000000018'), undefined);
+  assert.equal(Buffer.from(ct, 'base64').length, 256);
+  assert.equal(seen.blocks.length, 1);
+  assert.equal(seen.blocks[0].length, 256);
+  assert.ok(allZero(seen.blocks[0]), 'the padded card number was left in JS memory');
+});
+
+test('decryption: the core unpads the raw result and wipes it', () => {
+  const doc = JSON.parse(read('vectors/decrypt.json'));
+  const group = doc.testGroups[0];
+  const t = group.tests.find((x) => x.result === 'valid' && x.plaintext === '0048');
+  const { backend, seen } = recordingHost();
+  const key = core.MerchantKey.fromPkcs12(read(group.pfx), group.password, backend);
+  assert.equal(new TextDecoder().decode(key.decryptField(t.ciphertext)), '0048');
+  assert.equal(seen.decrypted.length, 1);
+  assert.ok(allZero(seen.decrypted[0]), 'the padded plaintext was left in JS memory');
+});
+
+test('a host that throws or returns the wrong shape is a typed error, not a crash', () => {
+  const throwing = core.Backend.host({
+    loadPrivateKey() {
+      throw new Error('no keys here');
+    },
+    loadPublicKey() {
+      return { verify: () => false, encryptRaw: () => new Uint8Array(3) };
+    },
+  });
+  const cert = core.EncryptionCert.parse(read('fixtures/sandbox/enc.pem'), throwing);
+  assert.throws(() => core.encryptField(cert, new Uint8Array([1]), undefined), (e) => e.acpCode === 9002);
+  assert.throws(
+    () => core.MerchantKey.fromPkcs12(read('fixtures/sandbox/merchant.pfx'), '000000', throwing),
+    (e) => e.acpCode === 2005,
+  );
+  assert.throws(() => core.Backend.host({ loadPrivateKey() {} }), /loadPublicKey/);
+});
