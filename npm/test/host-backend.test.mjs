@@ -81,3 +81,15 @@ test('a host that throws or returns the wrong shape is a typed error, not a cras
   );
   assert.throws(() => core.Backend.host({ loadPrivateKey() {} }), /loadPublicKey/);
 });
+
+test('on Node the pure-Rust RSA module is never loaded', async () => {
+  const { MerchantKey, EncryptionCert, signFields } = await import('unionpay-acp');
+  const key = MerchantKey.fromPkcs12(read('fixtures/sandbox/merchant.pfx'), '000000');
+  const signed = signFields({ version: '5.1.0', merId: '777290058110097', txnType: '00' }, key);
+  assert.match(signed.fields.signature, /^[A-Za-z0-9+/]+=*$/);
+  new EncryptionCert(read('fixtures/sandbox/enc.pem')).encrypt('6216261000000000018');
+  const require = createRequire(import.meta.url);
+  const loaded = Object.keys(require.cache);
+  assert.ok(loaded.some((f) => f.endsWith('acp.js')), 'the core module is loaded');
+  assert.ok(!loaded.some((f) => f.includes('acp_rsa')), 'acp_rsa.js was loaded on Node');
+});
