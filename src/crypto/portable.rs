@@ -133,14 +133,16 @@ impl PortablePrivateKey {
         let c = BoxedUint::from_be_slice(ciphertext, bits)
             .map_err(|_| Error::new(ErrorCode::DecryptionFailed, "the ciphertext is too large"))?;
         let mut rng = self.blinding(ciphertext);
-        let m =
-            rsa::hazmat::rsa_decrypt_and_check(&self.key, Some(&mut rng), &c).map_err(|_| {
+        // The result is padded card data: every copy is wiped when dropped.
+        let m = rsa::hazmat::rsa_decrypt_and_check(&self.key, Some(&mut rng), &c)
+            .map(Zeroizing::new)
+            .map_err(|_| {
                 Error::new(
                     ErrorCode::DecryptionFailed,
                     "the ciphertext does not decrypt with the merchant key",
                 )
             })?;
-        Ok(left_pad(&m.to_be_bytes(), k))
+        Ok(left_pad(&Zeroizing::new(m.to_be_bytes()), k))
     }
 }
 
@@ -173,8 +175,10 @@ impl PublicKeyOps for PortablePublicKey {
     fn encrypt_raw(&self, block: &[u8]) -> Result<Vec<u8>> {
         let k = self.modulus.len();
         // RSAEP needs m < n; equal lengths make the byte order the numeric order.
+        // The block is padded card data: the integer made from it is wiped when dropped.
         let m = BoxedUint::from_be_slice(block, self.key.n_bits_precision())
             .ok()
+            .map(Zeroizing::new)
             .filter(|_| block.len() == k && block < self.modulus.as_slice())
             .ok_or_else(|| {
                 Error::new(
