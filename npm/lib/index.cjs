@@ -180,24 +180,35 @@ let host = null;
 
 const HASHES = { 256: 'sha256', 1: 'sha1' };
 
+/** A core backend over host key loaders; the core's copy of the PKCS#8 bytes is wiped
+ * once the host has its key (OpenSSL and the RSA module hold their own). */
+function hostBackend(loadPrivateKey, loadPublicKey) {
+  return core.Backend.host({
+    loadPrivateKey(pkcs8) {
+      try {
+        return loadPrivateKey(pkcs8);
+      } finally {
+        pkcs8.fill(0);
+      }
+    },
+    loadPublicKey,
+  });
+}
+
 function nodeBackend() {
   // The core hands the RSA operations to these; it still parses the PFX, builds and
   // canonicalises, pads and unpads card data, checks chains and decides. Decryption is
   // the raw operation (Node 20 refuses PKCS#1 v1.5 private decryption; the core unpads).
-  host ??= core.Backend.host({
-    loadPrivateKey(pkcs8) {
-      try {
-        const key = nodeCrypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
-        const raw = { key, padding: nodeCrypto.constants.RSA_NO_PADDING };
-        return {
-          sign: (hash, msg) => nodeCrypto.sign(HASHES[hash], msg, key),
-          decryptRaw: (ciphertext) => nodeCrypto.privateDecrypt(raw, ciphertext),
-        };
-      } finally {
-        pkcs8.fill(0); // our copy of the key bytes; OpenSSL holds its own
-      }
+  host ??= hostBackend(
+    (pkcs8) => {
+      const key = nodeCrypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+      const raw = { key, padding: nodeCrypto.constants.RSA_NO_PADDING };
+      return {
+        sign: (hash, msg) => nodeCrypto.sign(HASHES[hash], msg, key),
+        decryptRaw: (ciphertext) => nodeCrypto.privateDecrypt(raw, ciphertext),
+      };
     },
-    loadPublicKey(pkcs1) {
+    (pkcs1) => {
       const key = nodeCrypto.createPublicKey({ key: pkcs1, format: 'der', type: 'pkcs1' });
       const raw = { key, padding: nodeCrypto.constants.RSA_NO_PADDING };
       return {
@@ -205,7 +216,7 @@ function nodeBackend() {
         encryptRaw: (block) => nodeCrypto.publicEncrypt(raw, block),
       };
     },
-  });
+  );
   return host;
 }
 
@@ -215,26 +226,16 @@ function portableBackend() {
   // and are zeroized when the finalizer frees them.
   if (portable) return portable;
   const rsa = require('../pkg/acp_rsa.js');
-  portable = core.Backend.host({
-    loadPrivateKey(pkcs8) {
-      try {
-        const key = rsa.RsaPrivateKey.fromPkcs8(pkcs8);
-        return {
-          sign: (hash, msg) => key.sign(hash, msg),
-          decryptRaw: (ciphertext) => key.decryptRaw(ciphertext),
-        };
-      } finally {
-        pkcs8.fill(0);
-      }
+  portable = hostBackend(
+    (pkcs8) => {
+      const key = rsa.RsaPrivateKey.fromPkcs8(pkcs8);
+      return { sign: (hash, msg) => key.sign(hash, msg), decryptRaw: (ct) => key.decryptRaw(ct) };
     },
-    loadPublicKey(pkcs1) {
+    (pkcs1) => {
       const key = rsa.RsaPublicKey.fromPkcs1(pkcs1);
-      return {
-        verify: (hash, msg, sig) => key.verify(hash, msg, sig),
-        encryptRaw: (block) => key.encryptRaw(block),
-      };
+      return { verify: (hash, msg, sig) => key.verify(hash, msg, sig), encryptRaw: (block) => key.encryptRaw(block) };
     },
-  });
+  );
   return portable;
 }
 
