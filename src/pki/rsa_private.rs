@@ -118,7 +118,7 @@ fn push_tlv(out: &mut Vec<u8>, tag: u8, parts: &[&[u8]]) {
 mod tests {
     use super::*;
 
-    // A 512-bit toy key (never used for anything but parsing), PKCS#1 DER.
+    // A PKCS#1 structure of tiny made-up integers: only its parsing is under test.
     fn toy_pkcs1() -> Vec<u8> {
         let int = |v: &[u8]| {
             let mut out = Vec::new();
