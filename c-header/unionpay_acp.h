@@ -335,7 +335,7 @@ typedef struct {
 /**
  * ResponseMismatch: the response does not belong to the request.
  */
-#define ACP_RESULT_RESPONSE_MISMATCH 5001
+#define ACP_RESULT_RESPONSE_MISMATCH 4021
 
 /**
  * GatewayRejected: UnionPay answered with a failure.
@@ -727,9 +727,9 @@ const acp_fields *acp_outcome_fields(const acp_outcome *outcome);
 void acp_outcome_free(acp_outcome *outcome);
 
 /**
- * Why a pending outcome is not final (`"unknown"`, `"not_found"`,
- * `"awaiting_cardholder"`, `"too_frequent"`, `"query_rejected"`); NULL for other
- * outcomes. The string is static.
+ * Why a pending outcome is not final (`"unknown"`, `"duplicate"`, `"mismatch"`,
+ * `"not_found"`, `"awaiting_cardholder"`, `"too_frequent"`, `"query_rejected"`); NULL
+ * for other outcomes. The string is static.
  *
  * # Safety
  * `outcome` must be NULL or a pointer this library returned.

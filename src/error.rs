@@ -204,10 +204,12 @@ error_codes! {
     /// A field UnionPay sent (an amount, origRespCode, encryptPubKeyCert) is missing or
     /// malformed where the protocol requires it.
     ReceivedFieldInvalid = 4020, Format, "a received field is missing or malformed";
+    /// A verified answer or notification names another merchant, order, time, amount or
+    /// message type than the request it was handed with: it says nothing about that
+    /// request (for a money-moving request, whose outcome is then unknown, the client
+    /// reports a pending outcome instead). Was 5001 (GatewayRejected) before 0.2.
+    ResponseMismatch = 4021, Format, "the response does not belong to the request";
 
-    /// A verified answer names another merchant, order, time, amount or message type
-    /// than the request it was handed with.
-    ResponseMismatch = 5001, GatewayRejected, "the response does not belong to the request";
     /// UnionPay answered with a failure where the call needs success (e.g. key update 95).
     GatewayRejected = 5002, GatewayRejected, "UnionPay answered with a failure";
 
@@ -218,6 +220,10 @@ error_codes! {
     /// A bug: an invariant did not hold.
     Bug = 9999, Internal, "an internal invariant did not hold";
 }
+
+/// Numbers that were used once and are never given to another error: 5001 was
+/// `ResponseMismatch` while it read as "UnionPay refused" (it is now 4021).
+pub const RETIRED_CODES: &[u32] = &[5001];
 
 /// The detail attached to verification failures.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -357,6 +363,11 @@ mod tests {
             };
             assert_eq!(block, expected, "{} is outside its block", c.name());
             assert_eq!(ErrorCode::from_code(c.code()), Some(*c));
+            assert!(
+                !RETIRED_CODES.contains(&c.code()),
+                "{} reuses a retired number",
+                c.name()
+            );
         }
     }
 

@@ -7,6 +7,7 @@ use client_support::*;
 use unionpay_acp::card::CustomerInfo;
 use unionpay_acp::client::*;
 use unionpay_acp::secret::{CardExpiry, Cvn2, Pan, PhoneNumber};
+use unionpay_acp::ErrorCode;
 use unionpay_acp::Timestamp;
 
 const TOKEN: &str = "6235240000020757577";
@@ -762,7 +763,7 @@ fn status_query_has_no_channel_type() {
             &StatusQueryParams {
                 orig_order_id: "ORDER20261125A1".into(),
                 orig_txn_time: ORIG_TIME.into(),
-                queried: QueriedTxn::Back,
+                queried: QueriedTxn::back(Api::Consume, 1000).unwrap(),
                 attempt: 1,
             },
             now(),
@@ -806,16 +807,130 @@ fn status_query_for_a_built_request() {
     let p = StatusQueryParams::for_request(&consume, 1).unwrap();
     assert_eq!(p.orig_order_id, "ORDER20261125A1");
     assert_eq!(p.orig_txn_time, NOW_TXN_TIME);
-    assert_eq!(p.queried, QueriedTxn::Back);
+    assert_eq!(p.queried, QueriedTxn::back(Api::Consume, 1000).unwrap());
     let pay = open_and_pay(&c);
     let p = StatusQueryParams::for_request(&pay, 2).unwrap();
     assert_eq!(
         p.queried,
-        QueriedTxn::Front {
-            pay_timeout: Timestamp::parse_txn_time("20261125123000").unwrap()
-        }
+        QueriedTxn::front(
+            Api::OpenAndPay,
+            1000,
+            Timestamp::parse_txn_time("20261125123000").unwrap()
+        )
+        .unwrap()
     );
     assert_eq!(p.attempt, 2);
+    // What the query helper takes from the request is what was signed.
+    let mut edited = consume.clone();
+    edited.txn_amt = Some(5);
+    edited.order_id = Some("ORDER20261125ZZ".into());
+    assert_eq!(
+        StatusQueryParams::for_request(&edited, 1)
+            .unwrap()
+            .queried
+            .txn_amt,
+        1000
+    );
+    assert_eq!(
+        StatusQueryParams::for_request(&edited, 1)
+            .unwrap()
+            .orig_order_id,
+        "ORDER20261125A1"
+    );
+}
+
+#[test]
+fn the_query_helper_refuses_requests_it_cannot_look_up_by_their_own_key() {
+    let c = client();
+    let open_query = c
+        .build_open_query(
+            &OpenQueryParams {
+                orig_order_id: "OPEN20261125A1".into(),
+                orig_txn_time: ORIG_TIME.into(),
+            },
+            now(),
+            &mut rng(),
+        )
+        .unwrap();
+    let apply = c
+        .build_apply_token(
+            &ApplyTokenParams {
+                orig_order_id: "PAYOPEN00001".into(),
+                orig_txn_time: ORIG_TIME.into(),
+                req_reserved: None,
+            },
+            now(),
+            &mut rng(),
+        )
+        .unwrap();
+    let reversal = c
+        .build_reversal(
+            &ReversalParams {
+                orig_order_id: "ORDER20261125A1".into(),
+                orig_txn_time: ORIG_TIME.into(),
+            },
+            now(),
+            &mut rng(),
+        )
+        .unwrap();
+    for req in [open_query, apply, reversal] {
+        let e = StatusQueryParams::for_request(&req, 1).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidArgument, "{}", req.api.name());
+        assert_eq!(
+            c.build_query_for(&req, 1, now(), &mut rng())
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidArgument
+        );
+    }
+    // A status query must say what it queried, and only what can be queried.
+    for bad in [
+        QueriedTxn {
+            api: Api::Reversal,
+            txn_amt: 1000,
+            pay_timeout: None,
+        },
+        QueriedTxn {
+            api: Api::DeleteToken,
+            txn_amt: 1000,
+            pay_timeout: None,
+        },
+        QueriedTxn {
+            api: Api::OpenAndPay,
+            txn_amt: 1000,
+            pay_timeout: None,
+        },
+        QueriedTxn {
+            api: Api::Consume,
+            txn_amt: 1000,
+            pay_timeout: Some(now()),
+        },
+        QueriedTxn {
+            api: Api::Consume,
+            txn_amt: 0,
+            pay_timeout: None,
+        },
+    ] {
+        let e = c
+            .build_status_query(
+                &StatusQueryParams {
+                    orig_order_id: "ORDER20261125A1".into(),
+                    orig_txn_time: ORIG_TIME.into(),
+                    queried: bad.clone(),
+                    attempt: 1,
+                },
+                now(),
+                &mut rng(),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(
+                e.code(),
+                ErrorCode::InvalidArgument | ErrorCode::InvalidAmount
+            ),
+            "{bad:?}: {e}"
+        );
+    }
 }
 
 fn open_and_pay(c: &Client) -> OutgoingRequest {
@@ -942,7 +1057,7 @@ fn configured_biz_types_and_channel_are_used() {
             &StatusQueryParams {
                 orig_order_id: "REFUND000002".into(),
                 orig_txn_time: NOW_TXN_TIME.into(),
-                queried: QueriedTxn::Back,
+                queried: QueriedTxn::back(Api::Consume, 1000).unwrap(),
                 attempt: 1,
             },
             now(),

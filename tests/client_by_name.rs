@@ -162,12 +162,14 @@ fn every_api_by_name_equals_the_typed_builder() {
         &[
             ("origOrderId", "C20261125001"),
             ("origTxnTime", NOW_TXN_TIME),
+            ("queried", "consume"),
+            ("txnAmt", "1000"),
         ],
         c.build_status_query(
             &StatusQueryParams {
                 orig_order_id: "C20261125001".into(),
                 orig_txn_time: NOW_TXN_TIME.into(),
-                queried: QueriedTxn::Back,
+                queried: QueriedTxn::back(Api::Consume, 1000).unwrap(),
                 attempt: 1,
             },
             n,
@@ -273,5 +275,80 @@ fn unknown_or_conflicting_parameters_are_refused() {
             &mut rng(),
         )
         .unwrap_err();
-    assert_eq!(e.code(), ErrorCode::InvalidField);
+    assert_eq!(e.code(), ErrorCode::InvalidAmount);
+}
+
+#[test]
+fn a_status_query_by_name_says_what_it_queried() {
+    let c = client();
+    let query = |pairs: &[(&str, &str)]| {
+        let mut all = vec![
+            ("origOrderId", "C20261125001"),
+            ("origTxnTime", NOW_TXN_TIME),
+        ];
+        all.extend_from_slice(pairs);
+        c.build(Api::StatusQuery, &map(&all), now(), &mut rng())
+    };
+    // No default: an open-and-pay read as a back transaction would fail too early.
+    let e = query(&[]).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::MissingField);
+    assert!(e.message().contains("queried"), "{e}");
+    assert_eq!(
+        query(&[("queried", "back"), ("txnAmt", "1000")])
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidArgument
+    );
+    assert_eq!(
+        query(&[("queried", "consume")]).unwrap_err().code(),
+        ErrorCode::MissingField
+    );
+    let back = query(&[("queried", "consume"), ("txnAmt", "1000")]).unwrap();
+    assert_eq!(
+        back.queried,
+        Some(QueriedTxn::back(Api::Consume, 1000).unwrap())
+    );
+    let front = query(&[
+        ("queried", "open_and_pay"),
+        ("txnAmt", "1000"),
+        ("payTimeout", "20261125123000"),
+    ])
+    .unwrap();
+    assert_eq!(
+        front.queried.unwrap().pay_timeout,
+        Some(unionpay_acp::Timestamp::parse_txn_time("20261125123000").unwrap())
+    );
+    // A browser transaction needs its payTimeout; a reversal is not looked up by its key.
+    for pairs in [
+        &[("queried", "open_and_pay"), ("txnAmt", "1000")][..],
+        &[("queried", "reversal"), ("txnAmt", "1000")],
+        &[("queried", "sms_consume"), ("txnAmt", "1000")],
+    ] {
+        assert_eq!(
+            query(pairs).unwrap_err().code(),
+            ErrorCode::InvalidArgument,
+            "{pairs:?}"
+        );
+    }
+}
+
+#[test]
+fn numbers_by_name_are_plain_digits() {
+    let c = client();
+    for amount in ["+100", "0100", "-1", "1e3", " 100", "100.0", "00"] {
+        let e = c
+            .build(
+                Api::Refund,
+                &map(&[
+                    ("orderId", "R20261125001"),
+                    ("origQryId", "512211250400001234567"),
+                    ("txnAmt", amount),
+                    ("backUrl", BACK_URL),
+                ]),
+                now(),
+                &mut rng(),
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidAmount, "{amount}");
+    }
 }

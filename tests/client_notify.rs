@@ -191,6 +191,23 @@ fn matches_compares_merchant_order_time_type_and_amount() {
     assert!(!note(&[("txnTime", "20261125120001")]).matches(&consume));
     assert!(!note(&[("txnAmt", "999")]).matches(&consume));
     assert!(!note(&[("txnType", "04"), ("txnSubType", "00")]).matches(&consume));
+    // A money request's notification must say the amount.
+    let mut pairs = settled(&[("txnType", "01"), ("txnSubType", "01"), ("respCode", "00")]);
+    pairs.retain(|(k, _)| *k != "txnAmt");
+    let no_amount = c.verify_notification(&notify_body(&pairs), now()).unwrap();
+    assert!(!no_amount.matches(&consume));
+    // The signed fields decide, not the side fields a host stored with the request.
+    let mut edited = consume.clone();
+    edited.order_id = Some("ORDER20261125A2".into());
+    edited.txn_time = "20261125120001".into();
+    edited.txn_amt = Some(999);
+    assert!(note(&[]).matches(&edited));
+    assert!(!note(&[
+        ("orderId", "ORDER20261125A2"),
+        ("txnTime", "20261125120001"),
+        ("txnAmt", "999")
+    ])
+    .matches(&edited));
     // An open-and-pay is notified as a 01/01 too.
     let pay = c
         .build_open_and_pay(

@@ -45,6 +45,10 @@ fn delete_req(c: &Client) -> OutgoingRequest {
     .unwrap()
 }
 
+fn back_consume() -> QueriedTxn {
+    QueriedTxn::back(Api::Consume, 1000).unwrap()
+}
+
 fn query_req(c: &Client, queried: QueriedTxn, attempt: u32) -> OutgoingRequest {
     c.build_status_query(
         &StatusQueryParams {
@@ -210,8 +214,11 @@ fn respcode_classes() {
         ("04", "pending", "pending"),
         ("05", "pending", "pending"),
         ("37", "pending", "pending"),
+        ("83", "pending", "pending"),
         ("01", "failed", "failed"),
-        ("12", "failed", "failed"),
+        // A duplicate orderId on a money request: the earlier attempt may have taken the
+        // money (spec §7.2); elsewhere the request failed.
+        ("12", "pending", "failed"),
         ("61", "failed", "failed"),
         ("71", "failed", "failed"),
         ("80", "failed", "failed"),
@@ -269,6 +276,55 @@ fn respcode_classes() {
         Outcome::Pending { reason, .. } => assert_eq!(reason, PendingReason::Unknown),
         other => panic!("{other:?}"),
     }
+    match c
+        .handle_response(&money, &answer(&money, &[("respCode", "12")]), now())
+        .unwrap()
+    {
+        Outcome::Pending {
+            reason, query_at, ..
+        } => {
+            assert_eq!(reason, PendingReason::Duplicate);
+            assert_eq!(query_at, Some(now().plus_seconds(1)));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_reversal_moves_money_its_unknowns_are_pending_and_its_00_is_final() {
+    let c = client();
+    let rev = c
+        .build_reversal(
+            &ReversalParams {
+                orig_order_id: "ORDER20261125A1".into(),
+                orig_txn_time: "20261125113000".into(),
+            },
+            now(),
+            &mut rng(),
+        )
+        .unwrap();
+    assert!(rev.api.is_money_moving());
+    assert!(!rev.api.is_asynchronous());
+    assert!(rev.outcome_unknown_without_answer());
+    let name = |code: &str| {
+        c.handle_response(&rev, &answer(&rev, &[("respCode", code)]), now())
+            .unwrap()
+            .name()
+    };
+    assert_eq!(name("00"), "success");
+    for code in ["03", "04", "05", "83", "12", "Z9", "57"] {
+        assert_eq!(name(code), "pending", "{code}");
+    }
+    assert_eq!(name("35"), "failed");
+    // It names the consume it reverses: the query helper refuses to present that
+    // consume's status as the reversal's, and says how to look it up.
+    let e = c.build_query_for(&rev, 1, now(), &mut rng()).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert!(e.message().contains("query the consume"), "{e}");
+    assert_eq!(rev.query_at_after_no_answer(1, now()), None);
+    // Non-money requests: a missing answer leaves nothing unknown.
+    assert!(!delete_req(&c).outcome_unknown_without_answer());
+    assert!(consume_req(&c).outcome_unknown_without_answer());
 }
 
 #[test]
@@ -332,29 +388,60 @@ fn signed_with(request: &OutgoingRequest, changes: &[(&str, &str)], drop: &[&str
 }
 
 #[test]
-fn answers_to_another_request_are_rejected() {
+fn answers_to_another_request_are_unknown_for_money_and_errors_otherwise() {
     let c = client();
     let req = consume_req(&c);
-    for (key, value) in [
+    let delete = delete_req(&c);
+    let changes = [
         ("merId", "777290058110098"),
         ("orderId", "ORDER20261125A2"),
         ("txnTime", "20261125120001"),
         ("txnAmt", "1001"),
         ("txnType", "04"),
         ("txnSubType", "03"),
-    ] {
-        let e = c
+    ];
+    for (key, value) in changes {
+        // A money request: the answer says nothing about it, so its outcome is unknown.
+        let out = c
             .handle_response(&req, &signed_with(&req, &[(key, value)], &[]), now())
+            .unwrap();
+        assert_eq!(
+            summary(&out),
+            (
+                "pending".into(),
+                Some(PendingReason::Mismatch),
+                Some(now().plus_seconds(1)),
+                None
+            ),
+            "{key}"
+        );
+        if key == "txnAmt" {
+            continue;
+        }
+        // Anything else: an error that does not read as "UnionPay refused".
+        let e = c
+            .handle_response(&delete, &signed_with(&delete, &[(key, value)], &[]), now())
             .unwrap_err();
         assert_eq!(e.code(), ErrorCode::ResponseMismatch, "{key}");
-        assert_eq!(e.kind(), ErrorKind::GatewayRejected);
+        assert_eq!(e.code().code(), 4021);
+        assert_eq!(e.kind(), ErrorKind::Format);
         assert!(e.message().contains(key), "{e}");
     }
     // A success that does not say which order it is about is not accepted either.
-    let e = c
+    let out = c
         .handle_response(&req, &signed_with(&req, &[], &["orderId"]), now())
-        .unwrap_err();
-    assert_eq!(e.code(), ErrorCode::ResponseMismatch);
+        .unwrap();
+    assert_eq!(out.pending_reason(), Some(PendingReason::Mismatch));
+    // The request's signed fields decide, not the side fields a host stored with it.
+    let mut edited = req.clone();
+    edited.order_id = Some("ORDER20261125A2".into());
+    edited.txn_amt = Some(1001);
+    assert_eq!(
+        c.handle_response(&edited, &answer(&req, &[("respCode", "00")]), now())
+            .unwrap()
+            .name(),
+        "accepted"
+    );
     // An error answer may leave fields out.
     let out = c
         .handle_response(
@@ -364,11 +451,13 @@ fn answers_to_another_request_are_rejected() {
         )
         .unwrap();
     assert_eq!(out.name(), "failed");
-    // A malformed amount is a format error, not a mismatch.
-    let e = c
-        .handle_response(&req, &signed_with(&req, &[("txnAmt", "10.00")], &[]), now())
-        .unwrap_err();
-    assert_eq!(e.code(), ErrorCode::ReceivedFieldInvalid);
+    // A malformed amount is a format error, not a mismatch; so is one of 13 digits.
+    for amount in ["10.00", "+1000", "1000000000000"] {
+        let e = c
+            .handle_response(&req, &signed_with(&req, &[("txnAmt", amount)], &[]), now())
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::ReceivedFieldInvalid, "{amount}");
+    }
 }
 
 #[test]
@@ -418,7 +507,8 @@ fn query_outcome(
     at: Timestamp,
 ) -> Outcome {
     let req = query_req(c, queried, attempt);
-    let mut pairs: Vec<(&str, &str)> = vec![("txnType", "01"), ("txnSubType", "01")];
+    let mut pairs: Vec<(&str, &str)> =
+        vec![("txnType", "01"), ("txnSubType", "01"), ("txnAmt", "1000")];
     pairs.extend_from_slice(extra);
     c.handle_response(&req, &answer(&req, &pairs), at).unwrap()
 }
@@ -444,7 +534,7 @@ fn summary(
 fn status_query_of_a_back_transaction() {
     let c = client();
     let q = |attempt, extra: &[(&str, &str)]| {
-        summary(&query_outcome(&c, QueriedTxn::Back, attempt, extra, now()))
+        summary(&query_outcome(&c, back_consume(), attempt, extra, now()))
     };
     let pend = |reason, gap: Option<i64>| {
         (
@@ -483,17 +573,63 @@ fn status_query_of_a_back_transaction() {
         ),
         ("failed".into(), None, None, Some("64".into()))
     );
+    // 83 (issuer still processing), 12 and a code nobody lists: unknown, never failed.
+    for orig in ["83", "12", "B7", "57"] {
+        assert_eq!(
+            q(1, &[("respCode", "00"), ("origRespCode", orig)]),
+            pend(Unknown, Some(2)),
+            "{orig}"
+        );
+    }
+    // A found answer about another transaction with the same orderId and txnTime (the
+    // SMS of the consume), another amount, or no amount says nothing about the consume.
+    for other in [
+        &[("txnType", "77"), ("txnSubType", "02")][..],
+        &[("txnSubType", "03")],
+        &[("txnAmt", "999")],
+    ] {
+        let mut extra = vec![("respCode", "00"), ("origRespCode", "00")];
+        extra.extend_from_slice(other);
+        assert_eq!(q(1, &extra), pend(Mismatch, Some(2)), "{other:?}");
+    }
+    let req = query_req(&c, back_consume(), 1);
+    let mut fields: Fields = echo(&req, &[("respCode", "00"), ("origRespCode", "00")])
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    fields.set("txnType", "01").set("txnSubType", "01");
+    sign_as_gateway(&mut fields, &gateway_key()).unwrap();
+    assert_eq!(
+        c.handle_response(&req, &raw_body(&fields), now())
+            .unwrap()
+            .pending_reason(),
+        Some(Mismatch),
+        "no txnAmt"
+    );
     // Not found: unknown for a back transaction, never failed (spec §7.4, §15.18).
     assert_eq!(q(1, &[("respCode", "34")]), pend(NotFound, Some(2)));
-    // After the sixth query the reconciliation file decides.
-    assert_eq!(q(6, &[("respCode", "34")]), pend(NotFound, None));
+    // After the six quick queries comes the slow tail (5 minutes after the request) ...
+    assert_eq!(q(6, &[("respCode", "34")]), pend(NotFound, Some(237)));
+    // ... and after the last hourly one, 24 hours on, the reconciliation file decides.
+    assert_eq!(q(33, &[("respCode", "34")]), pend(NotFound, None));
     assert_eq!(q(2, &[("respCode", "04")]), pend(Unknown, Some(4)));
     assert_eq!(q(1, &[("respCode", "37")]), pend(TooFrequent, Some(2)));
     assert_eq!(q(1, &[("respCode", "11")]), pend(QueryRejected, Some(2)));
     // respCode 00 without origRespCode is malformed.
-    let req = query_req(&c, QueriedTxn::Back, 1);
     let e = c
-        .handle_response(&req, &answer(&req, &[("respCode", "00")]), now())
+        .handle_response(
+            &req,
+            &answer(
+                &req,
+                &[
+                    ("respCode", "00"),
+                    ("txnType", "01"),
+                    ("txnSubType", "01"),
+                    ("txnAmt", "1000"),
+                ],
+            ),
+            now(),
+        )
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::ReceivedFieldInvalid);
     assert!(e.message().contains("origRespCode"));
@@ -503,11 +639,10 @@ fn status_query_of_a_back_transaction() {
 fn status_query_of_a_front_transaction() {
     let c = client();
     let timeout = now().plus_seconds(900);
-    let front = QueriedTxn::Front {
-        pay_timeout: timeout,
-    };
+    let front = QueriedTxn::front(Api::OpenAndPay, 1000, timeout).unwrap();
     let before = now();
-    let after = timeout.plus_seconds(120);
+    let grace = FRONT_FINAL_AFTER_PAY_TIMEOUT_SECONDS;
+    let after = timeout.plus_seconds(grace + 1);
     let q = |extra: &[(&str, &str)], at| summary(&query_outcome(&c, front.clone(), 1, extra, at));
     use PendingReason::*;
     // Before payTimeout: failed and not found are not final; the next query is the
@@ -522,11 +657,24 @@ fn status_query_of_a_front_transaction() {
         )
     );
     assert_eq!(q(&[("respCode", "34")], before).1, Some(AwaitingCardholder));
-    // Close to payTimeout the final query comes right after it.
-    let late = timeout.plus_seconds(-30);
+    // Close to the end the final query comes once the host's clock is surely past
+    // payTimeout, when that is earlier than the schedule's next query.
+    let late = timeout.plus_seconds(500);
     assert_eq!(
         q(&[("respCode", "34")], late).2,
-        Some(timeout.plus_seconds(60))
+        Some(timeout.plus_seconds(grace))
+    );
+    let early = timeout.plus_seconds(-30);
+    assert_eq!(
+        q(&[("respCode", "34")], early).2,
+        Some(early.plus_seconds(300))
+    );
+    // Minutes after payTimeout by the host's clock, UnionPay's may not be there yet.
+    let skewed = timeout.plus_seconds(120);
+    assert_eq!(q(&[("respCode", "34")], skewed).1, Some(AwaitingCardholder));
+    assert_eq!(
+        q(&[("respCode", "00"), ("origRespCode", "01")], skewed).1,
+        Some(AwaitingCardholder)
     );
     // After payTimeout the answer is final.
     assert_eq!(
@@ -562,7 +710,15 @@ fn query_schedule() {
         .collect();
     assert_eq!(
         back,
-        [Some(1), Some(2), Some(4), Some(8), Some(16), Some(32), None]
+        [
+            Some(1),
+            Some(2),
+            Some(4),
+            Some(8),
+            Some(16),
+            Some(32),
+            Some(237)
+        ]
     );
     // Front: 5, 10, 30, 60, 120 minutes after the request when each query is on time.
     let mut at = t;
@@ -666,8 +822,12 @@ fn query_schedule_after_no_answer_follows_the_request_kind() {
         consume.query_at_after_no_answer(6, now()),
         Some(now().plus_seconds(32))
     );
-    assert_eq!(consume.query_at_after_no_answer(7, now()), None);
+    assert_eq!(
+        consume.query_at_after_no_answer(7, now()),
+        Some(now().plus_seconds(237))
+    );
+    assert_eq!(consume.query_at_after_no_answer(34, now()), None);
     // A status query is not itself queried.
-    let query = query_req(&c, QueriedTxn::Back, 1);
+    let query = query_req(&c, back_consume(), 1);
     assert_eq!(query.query_at_after_no_answer(1, now()), None);
 }

@@ -231,7 +231,7 @@ fn original_txn_time_must_be_beijing_yyyymmddhhmmss() {
                 &StatusQueryParams {
                     orig_order_id: "ORDER0000001".into(),
                     orig_txn_time: bad.into(),
-                    queried: QueriedTxn::Back,
+                    queried: QueriedTxn::back(Api::Consume, 1000).unwrap(),
                     attempt: 1,
                 },
                 now(),
@@ -602,7 +602,7 @@ fn call_arguments() {
             &StatusQueryParams {
                 orig_order_id: "ORDER0000001".into(),
                 orig_txn_time: NOW_TXN_TIME.into(),
-                queried: QueriedTxn::Back,
+                queried: QueriedTxn::back(Api::Consume, 1000).unwrap(),
                 attempt: 0,
             },
             now(),

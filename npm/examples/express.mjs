@@ -23,50 +23,67 @@ const orders = new Map(); // your database
 const app = express();
 
 // UnionPay's back notification: verify the RAW body (express.raw, not urlencoded), answer
-// 200 quickly, handle repeats idempotently.
+// 200 quickly, handle repeats idempotently. A money notification is confirmed with a
+// status query before the order is booked (spec §7.5, as the official handler does).
 app.post('/unionpay/notify', express.raw({ type: '*/*', limit: '1mb' }), (req, res) => {
+  let n;
   try {
-    const n = client.verifyNotification(req.body);
-    const order = orders.get(n.orderId);
-    if (order && n.matches(order.request) && order.status !== 'paid') {
-      order.status = n.success ? 'paid' : 'failed';
-      order.queryId = n.queryId;
-    }
-    res.type('text/plain').send('ok');
+    n = client.verifyNotification(req.body);
   } catch (e) {
     if (e instanceof AcpError) return res.status(400).end(); // did not verify: not from UnionPay
     throw e;
   }
+  res.type('text/plain').send('ok');
+  const order = orders.get(n.orderId);
+  if (order && n.matches(order.request) && order.status === 'pending') {
+    confirm(order).catch((e) => console.error('confirming', n.orderId, e.message));
+  }
 });
+
+// The truth of a payment: the status query on the core's schedule until it is final.
+async function confirm(order) {
+  const outcome = await client.queryUntilFinal(order.request);
+  if (outcome.name === 'success') {
+    order.status = 'paid';
+    order.queryId = outcome.response.queryId;
+  } else if (outcome.name === 'failed') {
+    order.status = 'failed'; // UnionPay said no: the money did not move
+  } // still pending: query again later; the reconciliation file has the last word
+  return outcome;
+}
 
 app.use(express.json());
 
 // Pay with a stored token after the cardholder typed the SMS code of /pay/sms.
 app.post('/pay', async (req, res) => {
   const { orderId, txnTime, amountFen, token, smsCode } = req.body;
-  const request = client.build('consume', {
-    orderId,
-    txnTime, // the SMS's txnTime: pairs the consume with its code
-    txnAmt: amountFen,
-    token,
-    smsCode,
-    backUrl: `${publicUrl}/unionpay/notify`,
-  });
-  orders.set(orderId, { request, status: 'pending' });
+  let request;
   try {
-    let outcome = await client.send(request);
-    if (outcome.name === 'accepted' || outcome.name === 'pending') {
-      outcome = await client.queryUntilFinal(outcome); // or wait for the notification
-    }
-    res.json({ result: outcome.name, respCode: outcome.decisiveCode, queryId: outcome.response.queryId });
+    request = client.build('consume', {
+      orderId,
+      txnTime, // the SMS's txnTime: pairs the consume with its code
+      txnAmt: amountFen,
+      token,
+      smsCode,
+      backUrl: `${publicUrl}/unionpay/notify`,
+    });
   } catch (e) {
-    if (e instanceof TransportError && e.outcomeUnknown) {
-      const outcome = await client.queryUntilFinal(e.request); // never assume it failed
-      return res.json({ result: outcome.name });
-    }
-    if (e instanceof AcpError) return res.status(e.kind === 'InvalidInput' ? 400 : 502).json({ code: e.code, message: e.message });
+    if (e instanceof AcpError) return res.status(400).json({ code: e.code, message: e.message });
     throw e;
   }
+  const order = { request, status: 'pending' };
+  orders.set(orderId, order); // stored before it is sent: a crash never loses it
+  try {
+    const outcome = await client.send(request);
+    if (outcome.name === 'failed') order.status = 'failed';
+  } catch (e) {
+    // No answer, or an answer that does not verify: the money may have moved. Never
+    // report a failure; the query below finds out.
+    const unknown = (e instanceof TransportError && e.outcomeUnknown) || (e instanceof AcpError && e.kind !== 'InvalidInput');
+    if (!unknown) throw e;
+  }
+  const outcome = order.status === 'pending' ? await confirm(order) : null;
+  res.json({ status: order.status, respCode: outcome?.decisiveCode ?? null });
 });
 
 // The SMS code for a token payment.

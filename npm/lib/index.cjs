@@ -56,7 +56,8 @@ class TransportError extends Error {
     this.status = status;
     this.timedOut = timedOut;
     this.aborted = aborted;
-    /** Money may have moved (money-moving API): query before retrying or giving up. */
+    /** Money may have moved (a money-moving API, the reversal included): look it up, never
+     * retry it as new or give it up as failed. */
     this.outcomeUnknown = Boolean(request && request.moneyMoving);
   }
 }
@@ -148,8 +149,9 @@ function trustConfig(trust) {
 
 function fromCoreRequest(r) {
   const queried = r.queried && {
-    kind: r.queried.kind,
-    ...(r.queried.kind === 'front' ? { payTimeout: toDate(r.queried.payTimeout) } : {}),
+    api: r.queried.api,
+    txnAmt: r.queried.txnAmt,
+    payTimeout: toDate(r.queried.payTimeout),
   };
   return Object.freeze({
     ...r,
@@ -168,7 +170,11 @@ function toCoreRequest(r) {
     fields: json(r.fields),
     payTimeout: r.payTimeout == null ? null : seconds(r.payTimeout),
     queried: r.queried
-      ? { kind: r.queried.kind, payTimeout: r.queried.payTimeout == null ? undefined : seconds(r.queried.payTimeout) }
+      ? {
+          api: r.queried.api,
+          txnAmt: r.queried.txnAmt,
+          payTimeout: r.queried.payTimeout == null ? undefined : seconds(r.queried.payTimeout),
+        }
       : null,
   };
 }
@@ -622,6 +628,9 @@ class Client {
     let last = target instanceof Outcome ? target : null;
     const request = last ? last.request : target;
     if (last && last.name !== 'accepted' && last.name !== 'pending') return last;
+    // A request that cannot be looked up by its own key (a reversal) fails here, with the
+    // core's reason, rather than after the first wait.
+    this.buildQuery(request, 1);
     const noAnswerAt = (attempt) =>
       toDate(call(() => core.Client.queryAtAfterNoAnswer(toCoreRequest(request), attempt, seconds())));
     let queryAt = last ? last.queryAt : noAnswerAt(1);

@@ -67,9 +67,11 @@ export interface OutgoingRequest {
   /** Front APIs: the auto-submit page to serve to the browser. */
   readonly html: string | null;
   readonly payTimeout: Date | null;
-  readonly queried: { readonly kind: 'back' } | { readonly kind: 'front'; readonly payTimeout: Date } | null;
+  /** Status query only: what it queried (API name, amount in fen, payTimeout of a browser transaction). */
+  readonly queried: { readonly api: ApiName; readonly txnAmt: number; readonly payTimeout: Date | null } | null;
   /** Status queries: which query this is (1 for the first). */
   readonly attempt: number;
+  /** A missing answer leaves the outcome unknown (money-moving APIs, the reversal included). */
   readonly moneyMoving: boolean;
   readonly front: boolean;
 }
@@ -126,7 +128,14 @@ export declare class VerifiedResponse {
 }
 
 export type OutcomeName = 'success' | 'accepted' | 'pending' | 'failed' | 'no_file';
-export type PendingReason = 'unknown' | 'not_found' | 'awaiting_cardholder' | 'too_frequent' | 'query_rejected';
+export type PendingReason =
+  | 'unknown'
+  | 'duplicate'
+  | 'mismatch'
+  | 'not_found'
+  | 'awaiting_cardholder'
+  | 'too_frequent'
+  | 'query_rejected';
 
 /** The verified, classified answer to a request. */
 export declare class Outcome {

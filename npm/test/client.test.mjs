@@ -110,13 +110,30 @@ test('HTTP against the sandbox', { skip: SKIP_WITHOUT_SANDBOX, timeout: 90_000 }
 
   await t.test('a declined payment: accepted, then the queries say failed (final)', async () => {
     const request = await payRequest(client, token);
-    await addFault(sandbox.baseUrl, { action: 'decline', code: '51', orderId: request.orderId, times: '1' });
+    await addFault(sandbox.baseUrl, { action: 'decline', code: '64', orderId: request.orderId, times: '1' });
     const outcome = await client.send(request);
     assert.equal(outcome.name, 'accepted');
     const final = await client.queryUntilFinal(outcome);
     assert.equal(final.name, 'failed');
-    assert.equal(final.decisiveCode, '51');
+    assert.equal(final.decisiveCode, '64');
     assert.equal(await client.queryUntilFinal(final), final);
+  });
+
+  await t.test('a decline with a code no table lists stays pending, never failed', async () => {
+    const request = await payRequest(client, token);
+    await addFault(sandbox.baseUrl, { action: 'decline', code: '51', orderId: request.orderId, times: '1' });
+    const outcome = await client.send(request);
+    const last = await client.queryUntilFinal(outcome, { maxQueries: 2 });
+    assert.equal(last.name, 'pending');
+    assert.equal(last.pendingReason, 'unknown');
+    assert.equal(last.decisiveCode, '51');
+  });
+
+  await t.test('a reversal moves money: no answer is unknown, and it is not queried as itself', async () => {
+    const request = await payRequest(client, token);
+    const reversal = client.build('reversal', { origOrderId: request.orderId, origTxnTime: request.txnTime });
+    assert.equal(reversal.moneyMoving, true);
+    await assert.rejects(client.queryUntilFinal(reversal), (e) => e instanceof AcpError && e.code === 1005 && /query the consume/.test(e.message));
   });
 
   await t.test('non-200 answers and unreachable hosts are TransportErrors', async () => {
@@ -140,7 +157,8 @@ test('HTTP against the sandbox', { skip: SKIP_WITHOUT_SANDBOX, timeout: 90_000 }
     assert.equal(pay.api, 'open_and_pay');
     assert.equal(pay.queried, null);
     const query = client.buildQuery(pay);
-    assert.equal(query.queried.kind, 'front');
+    assert.equal(query.queried.api, 'open_and_pay');
+    assert.equal(query.queried.txnAmt, 100);
     assert.equal(query.queried.payTimeout.getTime(), pay.payTimeout.getTime());
   });
 

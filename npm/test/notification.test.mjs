@@ -54,7 +54,7 @@ test('a tampered, foreign or pre-parsed notification is refused', () => {
   );
   assert.throws(
     () => client('777290058110098').verifyNotification(vector.input, { now }),
-    (e) => e instanceof AcpError && e.code === 5001,
+    (e) => e instanceof AcpError && e.code === 4021 && e.kind === 'Format',
   );
   assert.throws(() => c.verifyNotification({ respCode: '00' }), TypeError);
   assert.throws(

@@ -133,7 +133,9 @@ def test_token_payment_flow(sandbox: Sandbox, listener: Listener) -> None:
     assert refunded.api == "refund" and refunded.orig_qry_id == query_id
 
     # The other API shapes: status query by name, key update, file transfer, front open.
-    by_name = client.status_query(orig_order_id=pay_id, orig_txn_time=paid.request.txn_time)
+    by_name = client.status_query(
+        orig_order_id=pay_id, orig_txn_time=paid.request.txn_time, queried="consume", txn_amt=1000
+    )
     assert by_name.is_success and by_name.response.query_id == query_id
     update = client.key_update_query(order_id=order_id("KEY"))
     assert update.cert_id == "7000000000021" and not update.replaced

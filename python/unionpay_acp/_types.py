@@ -15,6 +15,16 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded;charset=UTF-8"
 
 
 @dataclass(frozen=True)
+class QueriedTxn:
+    """What a status query asks about: the queried transaction's API name, amount (fen)
+    and, for a browser transaction, its payTimeout."""
+
+    api: str
+    txn_amt: int
+    pay_timeout: Optional[datetime] = None
+
+
+@dataclass(frozen=True)
 class OutgoingRequest:
     """A signed request: POST `body` to `url` (`FORM_CONTENT_TYPE`), or for a front API
     serve `html` to the browser. Keep it (e.g. as a JSON of its fields): answers,
@@ -30,9 +40,8 @@ class OutgoingRequest:
     txn_amt: Optional[int]
     html: Optional[str] = field(repr=False)
     pay_timeout: Optional[datetime]
-    #: Status query only: ``"back"``, or ``"front"`` with `queried_pay_timeout`.
-    queried: Optional[Literal["back", "front"]]
-    queried_pay_timeout: Optional[datetime]
+    #: Status query only: what it queried.
+    queried: Optional[QueriedTxn]
     #: Status query only: which attempt (1 for the first).
     attempt: int
 
@@ -50,18 +59,17 @@ class OutgoingRequest:
             txn_amt=r.txn_amt,
             html=r.html,
             pay_timeout=r.pay_timeout,
-            queried=None if q is None else ("front" if q.is_front() else "back"),
-            queried_pay_timeout=q.pay_timeout if q is not None and q.is_front() else None,
+            queried=None if q is None else QueriedTxn(q.api, q.txn_amt, q.pay_timeout),
             attempt=r.attempt,
         )
 
     def _to_ffi(self) -> Any:
-        if self.queried is None:
-            queried = None
-        elif self.queried == "front":
-            queried = _ffi.QueriedTxn.FRONT(pay_timeout=self.queried_pay_timeout)
-        else:
-            queried = _ffi.QueriedTxn.BACK()
+        q = self.queried
+        queried = (
+            None
+            if q is None
+            else _ffi.QueriedTxn(api=q.api, txn_amt=q.txn_amt, pay_timeout=q.pay_timeout)
+        )
         return _ffi.OutgoingRequest(
             api=self.api,
             endpoint=self.endpoint,

@@ -2,9 +2,9 @@
 //! transfer.
 
 use super::api::Api;
-use super::outcome::QueriedTxn;
+use super::outcome::{not_queryable, QueriedTxn};
 use super::request::OutgoingRequest;
-use super::schedule::{next_query_at, QueryCadence};
+use super::schedule::next_query_at;
 use super::{validate, Client};
 use crate::crypto::RandomSource;
 use crate::error::{Error, ErrorCode, Result};
@@ -19,7 +19,8 @@ pub struct StatusQueryParams {
     pub orig_order_id: String,
     /// txnTime of the queried transaction.
     pub orig_txn_time: String,
-    /// What the queried transaction was: decides how "not found" and "not final" read.
+    /// What the queried transaction is (API, amount, payTimeout): decides how "not found"
+    /// and "not final" read, and which found answers count.
     pub queried: QueriedTxn,
     /// Which query this is for that transaction, 1 for the first; the outcome schedules
     /// the next one from it.
@@ -27,54 +28,66 @@ pub struct StatusQueryParams {
 }
 
 impl OutgoingRequest {
+    /// Whether an answer that never came (timeout, connection error, a status other than
+    /// 200, an answer that does not verify) leaves the outcome unknown: true for every
+    /// money-moving request, the reversal included (spec §7.3). Such a request must be
+    /// looked up, never retried as new or given up as failed.
+    pub fn outcome_unknown_without_answer(&self) -> bool {
+        self.api.is_money_moving()
+    }
+
     /// When to send status query number `attempt` (from 1) for this request after it got
     /// no usable answer (timeout, non-200, unverifiable): the back schedule for a back
     /// request, the front one for a browser request. `None` when this request cannot be
-    /// queried or the schedule is used up (the reconciliation file decides).
+    /// looked up by its own orderId and txnTime (see [`StatusQueryParams::for_request`])
+    /// or the schedule is used up (the reconciliation file decides).
     pub fn query_at_after_no_answer(&self, attempt: u32, now: Timestamp) -> Option<Timestamp> {
-        let cadence = match StatusQueryParams::for_request(self, attempt).ok()?.queried {
-            QueriedTxn::Back => QueryCadence::Back,
-            QueriedTxn::Front { .. } => QueryCadence::Front,
-        };
-        next_query_at(attempt, cadence, now)
+        let queried = StatusQueryParams::for_request(self, attempt).ok()?.queried;
+        next_query_at(attempt, queried.cadence(), now)
     }
 }
 
 impl StatusQueryParams {
     /// The query for a request this client built, `attempt` being 1 for the first query.
+    /// Only requests whose result comes later ([`Api::is_asynchronous`]) are looked up by
+    /// their own orderId and txnTime; the queried API and amount are taken from the
+    /// request's signed fields.
     ///
     /// # Errors
-    /// [`ErrorCode::InvalidArgument`] for requests that cannot be queried (the status query
-    /// itself, the file transfer) or a front request without its payTimeout.
+    /// [`ErrorCode::InvalidArgument`] for requests whose answer is final or that share
+    /// their orderId and txnTime with another transaction (a reversal names the consume it
+    /// reverses: query that consume instead), and for a front request without its
+    /// payTimeout; [`ErrorCode::MissingField`] when the request has no signed txnAmt.
     pub fn for_request(request: &OutgoingRequest, attempt: u32) -> Result<Self> {
-        let cannot = || {
-            Error::new(
-                ErrorCode::InvalidArgument,
-                format!(
-                    "a {} request cannot be looked up with the status query",
-                    request.api.name()
-                ),
-            )
-        };
-        if matches!(request.api, Api::StatusQuery | Api::FileTransfer) {
-            return Err(cannot());
+        if !request.api.is_asynchronous() {
+            return Err(not_queryable(request.api));
         }
-        let order_id = request.order_id.clone().ok_or_else(cannot)?;
+        let signed = |key: &str| {
+            request.fields.get(key).map(str::to_owned).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::MissingField,
+                    format!(
+                        "the {} request has no signed {key}: pass the request build() returned",
+                        request.api.name()
+                    ),
+                )
+            })
+        };
+        let txn_amt = request.signed_txn_amt().ok_or_else(|| {
+            Error::new(
+                ErrorCode::MissingField,
+                format!("the {} request has no signed txnAmt", request.api.name()),
+            )
+        })?;
         let queried = if request.api.is_front() {
-            QueriedTxn::Front {
-                pay_timeout: request.pay_timeout.ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::InvalidArgument,
-                        "the front request has no payTimeout; build the query with QueriedTxn::Front and the payTimeout the page used",
-                    )
-                })?,
-            }
+            let pay_timeout = Timestamp::parse_txn_time(&signed("payTimeout")?)?;
+            QueriedTxn::front(request.api, txn_amt, pay_timeout)?
         } else {
-            QueriedTxn::Back
+            QueriedTxn::back(request.api, txn_amt)?
         };
         Ok(StatusQueryParams {
-            orig_order_id: order_id,
-            orig_txn_time: request.txn_time.clone(),
+            orig_order_id: signed("orderId")?,
+            orig_txn_time: signed("txnTime")?,
             queried,
             attempt,
         })
@@ -111,6 +124,7 @@ impl Client {
                 "attempt counts queries from 1 (the first query of a transaction is attempt 1)",
             ));
         }
+        p.queried.check()?;
         let biz = self.config().biz_types.query.clone();
         let mut d = self.orig_draft(Api::StatusQuery, &biz, &p.orig_order_id, &p.orig_txn_time)?;
         d.queried = Some(p.queried.clone());

@@ -175,9 +175,18 @@ impl Api {
         }
     }
 
-    /// Whether the request moves money: its synchronous `00` only means "accepted", and
-    /// an unexpected answer is "unknown", never "failed" (spec §7.2, §7.3).
+    /// Whether money may move: without an answer, or with a code this library does not
+    /// know, the outcome is unknown, never failed (spec §7.2, §7.3). The reversal is one:
+    /// it moves the money of a consume back.
     pub fn is_money_moving(self) -> bool {
+        self.is_asynchronous() || self == Api::Reversal
+    }
+
+    /// Whether the result comes later: the synchronous `00` only means "accepted", the
+    /// result comes by back notification, and the status query finds the transaction by
+    /// this request's own orderId and txnTime (spec §7.3, §7.4). Consume, pre-auth, their
+    /// undos, refund, completion and the open-and-pay; every other answer is final.
+    pub fn is_asynchronous(self) -> bool {
         matches!(
             self,
             Api::Consume

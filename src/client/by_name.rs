@@ -50,8 +50,9 @@ impl Client {
     /// (YYYYMMDDhhmmss, Beijing), `reqReserved`, `reserved` (`{k=v&…}`), `token` or
     /// `accNo` (the payer), the customerInfo parts `certifTp`, `certifId`, `customerNm`,
     /// `phoneNo`, `smsCode`, `pin`, `cvn2`, `expired`; `origOrderId`, `origTxnTime`,
-    /// `origQryId`; `settleDate`; for the status query `queried` (`back`, default, or
-    /// `front` with `payTimeout`) and `attempt`. A transaction that follows an SMS passes
+    /// `origQryId`; `settleDate`; for the status query `queried` (the name of the queried
+    /// transaction's API, e.g. `consume`: required), its `txnAmt`, its `payTimeout` (a
+    /// browser transaction) and `attempt`. A transaction that follows an SMS passes
     /// that SMS's `txnTime` as `txnTime` (with the same `orderId` and `txnAmt`).
     ///
     /// # Errors
@@ -271,13 +272,17 @@ impl<'a> Params<'a> {
         })
     }
 
-    fn number<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>> {
+    /// A whole number written as the protocol writes one: digits only, no sign, no
+    /// leading zero.
+    fn number<T: std::str::FromStr>(&self, key: &str, code: ErrorCode) -> Result<Option<T>> {
         self.optional(key)
             .map(|v| {
-                v.parse::<T>().map_err(|_| {
+                let canonical = v.bytes().all(|b| b.is_ascii_digit())
+                    && (v == "0" || !v.starts_with('0'));
+                canonical.then(|| v.parse::<T>().ok()).flatten().ok_or_else(|| {
                     Error::new(
-                        ErrorCode::InvalidField,
-                        format!("'{key}' must be a whole number, not '{v}'"),
+                        code,
+                        format!("'{key}' must be a whole number in digits (no sign, no leading zero), not '{v}'"),
                     )
                 })
             })
@@ -285,16 +290,19 @@ impl<'a> Params<'a> {
     }
 
     fn amount(&self) -> Result<u64> {
-        self.number("txnAmt")?.ok_or_else(|| {
-            Error::new(
-                ErrorCode::MissingField,
-                "the parameter 'txnAmt' (fen) is required",
-            )
-        })
+        self.number("txnAmt", ErrorCode::InvalidAmount)?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::MissingField,
+                    "the parameter 'txnAmt' (fen) is required",
+                )
+            })
     }
 
     fn attempt(&self) -> Result<u32> {
-        Ok(self.number("attempt")?.unwrap_or(1))
+        Ok(self
+            .number("attempt", ErrorCode::InvalidField)?
+            .unwrap_or(1))
     }
 
     fn pay_timeout(&self) -> Result<Option<Timestamp>> {
@@ -320,7 +328,7 @@ impl<'a> Params<'a> {
                 order_id,
                 txn_time,
                 txn_amt: if sms.carries_amount() {
-                    self.number("txnAmt")?
+                    self.number("txnAmt", ErrorCode::InvalidAmount)?
                 } else {
                     None
                 },
@@ -375,21 +383,14 @@ impl<'a> Params<'a> {
         })
     }
 
+    /// What a status query asks about: `queried` (the API's name, required), its
+    /// `txnAmt` and, for a browser transaction, its `payTimeout`.
     fn queried(&self) -> Result<QueriedTxn> {
-        match self.optional("queried").as_deref() {
-            None | Some("back") => Ok(QueriedTxn::Back),
-            Some("front") => Ok(QueriedTxn::Front {
-                pay_timeout: self.pay_timeout()?.ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::MissingField,
-                        "querying a front transaction needs its 'payTimeout'",
-                    )
-                })?,
-            }),
-            Some(other) => Err(Error::new(
-                ErrorCode::InvalidField,
-                format!("'queried' is back or front, not '{other}'"),
-            )),
+        let api = Api::from_name(&self.required("queried")?)?;
+        let amount = self.amount()?;
+        match self.pay_timeout()? {
+            Some(pay_timeout) => QueriedTxn::front(api, amount, pay_timeout),
+            None => QueriedTxn::back(api, amount),
         }
     }
 

@@ -2,7 +2,7 @@
 //! classify (spec §5, §7).
 
 use super::api::Api;
-use super::outcome::{classify, is_success_code, Outcome};
+use super::outcome::{classify, is_success_code, mismatched, Outcome};
 use super::request::OutgoingRequest;
 use super::response::{parse_amount, Response};
 use super::Client;
@@ -16,7 +16,10 @@ impl Client {
     /// A message that does not verify is an `Err` (kind `Signature`, or `Format` when it
     /// does not even parse), never [`Outcome::Failed`]: for a money-moving request treat
     /// it as "unknown" and query. An answer that verifies but names another merchant,
-    /// order, time or amount is [`ErrorCode::ResponseMismatch`].
+    /// order, time, message type or amount than the request's signed fields says nothing
+    /// about the request: for a money-moving request (and a status query) that is
+    /// [`Outcome::Pending`] with [`PendingReason::Mismatch`](super::PendingReason::Mismatch),
+    /// for any other [`ErrorCode::ResponseMismatch`].
     ///
     /// # Errors
     /// Verification errors, [`ErrorCode::ResponseMismatch`], [`ErrorCode::InvalidArgument`]
@@ -38,54 +41,64 @@ impl Client {
             ));
         }
         let fields = self.verifier().verify_sync_body(body, now)?;
-        self.check_belongs(request, &fields)?;
+        if let Err(e) = check_belongs(request, &fields) {
+            let unknown = request.api.is_money_moving() || request.api == Api::StatusQuery;
+            return if unknown && e.code() == ErrorCode::ResponseMismatch {
+                Ok(mismatched(request, Response::new(fields), now))
+            } else {
+                Err(e)
+            };
+        }
         let response = Response::new(fields);
         if request.api == Api::KeyUpdateQuery && is_success_code(response.resp_code()) {
             self.validated_encryption_cert(&response, now)?;
         }
         classify(request, response, now)
     }
+}
 
-    /// Rejects an answer whose identifying fields differ from the request's. A field the
-    /// answer leaves out is tolerated only on a non-success answer (error answers are not
-    /// guaranteed to echo everything).
-    fn check_belongs(&self, request: &OutgoingRequest, fields: &Fields) -> Result<()> {
-        let success = fields.get("respCode").is_some_and(is_success_code);
-        let expect = |key: &str, sent: Option<&str>| -> Result<()> {
-            let Some(sent) = sent else { return Ok(()) };
-            match fields.get(key) {
-                Some(got) if got == sent => Ok(()),
-                Some(got) => Err(mismatch(key, got, sent)),
-                None if success => Err(Error::new(
-                    ErrorCode::ResponseMismatch,
-                    format!("the response does not belong to the request: it reports success but does not echo {key} ('{sent}' was sent)"),
-                )),
-                None => Ok(()),
-            }
+/// Rejects an answer whose identifying fields differ from the request's signed ones. A
+/// field the answer leaves out is tolerated only on a non-success answer (error answers
+/// are not guaranteed to echo everything).
+fn check_belongs(request: &OutgoingRequest, fields: &Fields) -> Result<()> {
+    let success = fields.get("respCode").is_some_and(is_success_code);
+    let expect = |key: &str| -> Result<()> {
+        let Some(sent) = request.fields.get(key) else {
+            return Ok(());
         };
-        expect("merId", request.fields.get("merId"))?;
-        expect("orderId", request.order_id.as_deref())?;
-        expect("txnTime", Some(&request.txn_time))?;
-        if request.api == Api::FileTransfer {
-            expect("settleDate", request.fields.get("settleDate"))?;
+        match fields.get(key) {
+            Some(got) if got == sent => Ok(()),
+            Some(got) => Err(mismatch(key, got, sent)),
+            None if success => Err(Error::new(
+                ErrorCode::ResponseMismatch,
+                format!("the response does not belong to the request: it reports success but does not echo {key} ('{sent}' was sent)"),
+            )),
+            None => Ok(()),
         }
-        // A found status-query answer carries the queried transaction's txnType.
-        if request.api != Api::StatusQuery {
-            for key in ["txnType", "txnSubType"] {
-                if let (Some(got), Some(sent)) = (fields.get(key), request.fields.get(key)) {
-                    if got != sent {
-                        return Err(mismatch(key, got, sent));
-                    }
+    };
+    for key in ["merId", "orderId", "txnTime"] {
+        expect(key)?;
+    }
+    if request.api == Api::FileTransfer {
+        expect("settleDate")?;
+    }
+    // A found status-query answer carries the queried transaction's txnType; the
+    // classification compares it with what was queried.
+    if request.api != Api::StatusQuery {
+        for key in ["txnType", "txnSubType"] {
+            if let (Some(got), Some(sent)) = (fields.get(key), request.fields.get(key)) {
+                if got != sent {
+                    return Err(mismatch(key, got, sent));
                 }
             }
         }
-        if let (Some(got), Some(sent)) = (fields.get("txnAmt"), request.txn_amt) {
-            if parse_amount(got, "txnAmt")? != sent {
-                return Err(mismatch("txnAmt", got, &sent.to_string()));
-            }
-        }
-        Ok(())
     }
+    if let (Some(got), Some(sent)) = (fields.get("txnAmt"), request.signed_txn_amt()) {
+        if parse_amount(got, "txnAmt")? != sent {
+            return Err(mismatch("txnAmt", got, &sent.to_string()));
+        }
+    }
+    Ok(())
 }
 
 fn mismatch(key: &str, got: &str, sent: &str) -> Error {

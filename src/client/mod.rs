@@ -43,11 +43,11 @@ pub use open::{
     ApplyTokenParams, BackOpenParams, FrontOpenParams, OpenAndPayParams, OpenQueryParams,
     DEFAULT_PAY_TIMEOUT_SECONDS,
 };
-pub use outcome::{Outcome, PendingReason, QueriedTxn};
+pub use outcome::{Outcome, PendingReason, QueriedTxn, FRONT_FINAL_AFTER_PAY_TIMEOUT_SECONDS};
 pub use pay::{ConsumeParams, PreAuthParams, SmsParams, SmsPurpose};
 pub use request::{Order, OutgoingRequest, Payer, SmsPairing, FORM_CONTENT_TYPE};
 pub use response::{ReceivedCustomerInfo, Response, TokenPayData};
-pub use schedule::{next_query_at, query_gap_seconds, QueryCadence};
+pub use schedule::{next_query_at, query_gap_seconds, QueryCadence, BACK_QUERY_HORIZON_SECONDS};
 pub use token::{DeleteTokenParams, UpdateTokenParams};
 
 use crate::error::{Error, ErrorCode, Result};

@@ -72,18 +72,21 @@ pub struct Notification {
 }
 
 impl Notification {
-    /// Whether this notification reports on `request`: same merId, orderId, txnTime and
-    /// txnType/txnSubType, and the same txnAmt when both carry one.
+    /// Whether this notification reports on `request`, by the request's signed fields:
+    /// the same merId, orderId, txnTime and txnType/txnSubType and, for a request that
+    /// carries an amount (every money-moving one), the same txnAmt, which the
+    /// notification must carry.
     pub fn matches(&self, request: &OutgoingRequest) -> bool {
-        request.fields.get("merId") == Some(self.mer_id.as_str())
-            && request.order_id.is_some()
-            && self.order_id == request.order_id
-            && self.txn_time.as_deref() == Some(request.txn_time.as_str())
-            && self.txn_type == request.api.txn_type()
-            && self.txn_sub_type == request.api.txn_sub_type()
-            && match (self.txn_amt, request.txn_amt) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
+        let signed = |key: &str| request.fields.get(key);
+        let same = |key: &str, ours: Option<&str>| signed(key).is_some() && signed(key) == ours;
+        same("merId", Some(self.mer_id.as_str()))
+            && same("orderId", self.order_id.as_deref())
+            && same("txnTime", self.txn_time.as_deref())
+            && same("txnType", Some(self.txn_type.as_str()))
+            && same("txnSubType", Some(self.txn_sub_type.as_str()))
+            && match request.signed_txn_amt() {
+                Some(amount) => self.txn_amt == Some(amount),
+                None => !request.api.is_money_moving(),
             }
     }
 }

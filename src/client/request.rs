@@ -76,6 +76,12 @@ impl fmt::Debug for OutgoingRequest {
 }
 
 impl OutgoingRequest {
+    /// The signed `txnAmt` in fen. Answers and notifications are matched against the
+    /// signed fields, never against the side fields a host may have stored separately.
+    pub fn signed_txn_amt(&self) -> Option<u64> {
+        self.fields.get("txnAmt").and_then(|v| v.parse().ok())
+    }
+
     /// For an SMS request: what the transaction that uses the code must repeat.
     pub fn sms_pairing(&self) -> Option<SmsPairing> {
         match self.api {

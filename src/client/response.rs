@@ -335,12 +335,14 @@ impl Response {
     }
 }
 
-/// A received amount: digits only, fen.
+/// A received amount: 1 to 12 digits of fen, as UnionPay's amount fields are (larger
+/// values cannot be a real amount, and JSON hosts would lose precision above 2^53).
 pub(crate) fn parse_amount(value: &str, key: &str) -> Result<u64> {
-    if value.is_empty() || value.len() > 19 || !value.bytes().all(|b| b.is_ascii_digit()) {
+    let digits = value.len();
+    if !(1..=12).contains(&digits) || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::new(
             ErrorCode::ReceivedFieldInvalid,
-            format!("the received {key} is not an amount in fen (digits only)"),
+            format!("the received {key} is not an amount in fen (1 to 12 digits)"),
         ));
     }
     value.parse().map_err(|_| {

@@ -90,7 +90,7 @@ pub const ACP_RESULT_ARCHIVE_UNSUPPORTED: acp_result = 4013;
 /// ReceivedFieldInvalid: a received field is missing or malformed.
 pub const ACP_RESULT_RECEIVED_FIELD_INVALID: acp_result = 4020;
 /// ResponseMismatch: the response does not belong to the request.
-pub const ACP_RESULT_RESPONSE_MISMATCH: acp_result = 5001;
+pub const ACP_RESULT_RESPONSE_MISMATCH: acp_result = 4021;
 /// GatewayRejected: UnionPay answered with a failure.
 pub const ACP_RESULT_GATEWAY_REJECTED: acp_result = 5002;
 /// RandomFailed: the random source failed.

@@ -210,9 +210,9 @@ pub unsafe extern "C" fn acp_outcome_resp_code(outcome: *const acp_outcome) -> *
     })
 }
 
-/// Why a pending outcome is not final (`"unknown"`, `"not_found"`,
-/// `"awaiting_cardholder"`, `"too_frequent"`, `"query_rejected"`); NULL for other
-/// outcomes. The string is static.
+/// Why a pending outcome is not final (`"unknown"`, `"duplicate"`, `"mismatch"`,
+/// `"not_found"`, `"awaiting_cardholder"`, `"too_frequent"`, `"query_rejected"`); NULL
+/// for other outcomes. The string is static.
 ///
 /// # Safety
 /// `outcome` must be NULL or a pointer this library returned.
@@ -225,6 +225,8 @@ pub unsafe extern "C" fn acp_outcome_pending_reason(outcome: *const acp_outcome)
                 .pending_reason()
                 .map(|r| match r {
                     PendingReason::Unknown => c"unknown",
+                    PendingReason::Duplicate => c"duplicate",
+                    PendingReason::Mismatch => c"mismatch",
                     PendingReason::NotFound => c"not_found",
                     PendingReason::AwaitingCardholder => c"awaiting_cardholder",
                     PendingReason::TooFrequent => c"too_frequent",

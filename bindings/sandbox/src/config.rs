@@ -306,6 +306,13 @@ pub enum FaultAction {
         /// How many attempts are lost.
         attempts: u32,
     },
+    /// A status query (00/00) that finds the transaction answers this `origRespCode`
+    /// instead of the transaction's own: `83` (issuer still processing), a code no table
+    /// lists, or `12`, to show how a client reads what it cannot know.
+    OrigRespCode {
+        /// The origRespCode to show.
+        code: String,
+    },
 }
 
 /// What really happened to a transaction answered with 03/04/05.

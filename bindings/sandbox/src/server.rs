@@ -342,8 +342,9 @@ fn set_clock(gw: &Gateway, body: &[u8]) -> HttpResponse {
 
 /// `POST /_sandbox/faults`: `clear=1`, or a rule: `action` = delay (ms) | no_answer |
 /// drop (processed=true|false) | resp_code (code, truth=success|failure:XX|not_received,
-/// revealAfter) | decline (code) | notify_fail (attempts); filters `card`, `txnType`
-/// (comma list), `orderId`; `times`.
+/// revealAfter) | decline (code) | notify_fail (attempts) | orig_code (code: what status
+/// queries show as origRespCode); filters `card`, `txnType` (comma list), `orderId`;
+/// `times`.
 fn faults(gw: &Gateway, body: &[u8]) -> HttpResponse {
     let f = match form(body) {
         Ok(f) => f,
@@ -376,10 +377,11 @@ fn faults(gw: &Gateway, body: &[u8]) -> HttpResponse {
         "notify_fail" => FaultAction::NotifyFail {
             attempts: u32::try_from(num("attempts", 1)).unwrap_or(1),
         },
+        "orig_code" => FaultAction::OrigRespCode { code },
         other => {
             return HttpResponse::text(
                 400,
-                format!("unknown action '{other}': delay | no_answer | drop | resp_code | decline | notify_fail\n"),
+                format!("unknown action '{other}': delay | no_answer | drop | resp_code | decline | notify_fail | orig_code\n"),
             )
         }
     };

@@ -24,7 +24,8 @@ use unionpay_acp::client::{
     NotificationSource, OpenAndPayParams, OpenQueryParams, Order, Payer, PendingReason,
     PreAuthCompletionParams, PreAuthParams, PreAuthUndoParams, QueriedTxn, RefundParams,
     ReversalParams, SmsKind, SmsParams, SmsPurpose, StatusQueryParams, UpdateTokenParams,
-    DEFAULT_PAY_TIMEOUT_SECONDS, KEY_UPDATE_INTERVAL_SECONDS,
+    DEFAULT_PAY_TIMEOUT_SECONDS, FRONT_FINAL_AFTER_PAY_TIMEOUT_SECONDS,
+    KEY_UPDATE_INTERVAL_SECONDS,
 };
 use unionpay_acp::crypto::default_backend;
 use unionpay_acp::file::ArchiveLimits;
@@ -344,9 +345,13 @@ fn sms_open_then_back_open_returns_the_token_synchronously() {
     let outcome = env.call(&open);
     expect_success(&outcome);
     assert_eq!(expect_failed(&env.call(&with_pin("654321"))).0, "65");
-    // The status query finds the open (txnType 79) and calls it a success.
-    let outcome = env.query(&open, 1);
-    assert_eq!(expect_success(&outcome).txn_type(), Some("79"));
+    // Its answer was final: the query helper refuses to look it up again (the status
+    // query would report whatever else shares its orderId and txnTime).
+    let e = env
+        .client
+        .build_query_for(&open, 1, env.now(), &mut os_rng)
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
 }
 
 #[test]
@@ -479,10 +484,12 @@ fn front_open_form_cardholder_page_notifications_and_open_query() {
         )
         .unwrap();
     assert_eq!(expect_failed(&env.call(&open_query)).0, "34");
-    let qnow = env.now();
-    let (reason, at) = expect_pending(&env.query_at(&req, 1, qnow));
-    assert_eq!(reason, PendingReason::AwaitingCardholder);
-    assert_eq!(at, Some(qnow.plus_seconds(300)));
+    // A front open is looked up with the open query, not the status query.
+    let e = env
+        .client
+        .build_query_for(&req, 1, env.now(), &mut os_rng)
+        .unwrap_err();
+    assert!(e.message().contains("open query"), "{e}");
 
     // The cardholder confirms (the card number is pre-filled from accNo).
     let page = env.cardholder_confirms(
@@ -525,14 +532,11 @@ fn front_open_form_cardholder_page_notifications_and_open_query() {
             .as_str(),
         DEBIT2.last4()
     );
-    // 78/02 now finds the open with the same token; the status query says success.
+    // 78/02 now finds the open with the same token.
     let outcome = env.call(&open_query);
     let r = expect_success(&outcome);
     assert_eq!(token_of(r), token);
     assert_eq!(r.activate_status(), Some("1"));
-    let outcome = env.query(&req, 2);
-    let r = expect_success(&outcome);
-    assert_eq!((r.txn_type(), r.orig_resp_code()), (Some("79"), Some("00")));
     expect_accepted(&env.pay(&token, 100).1);
 }
 
@@ -607,10 +611,19 @@ fn open_and_pay_never_submitted_fails_only_after_pay_timeout() {
     let qnow = env.now();
     let (reason, at) = expect_pending(&env.query_at(&req, 1, qnow));
     assert_eq!(reason, PendingReason::AwaitingCardholder);
-    // One query just after payTimeout gives the final answer (before the 5-minute one).
-    assert_eq!(at, Some(timeout.plus_seconds(60)));
+    assert_eq!(at, Some(qnow.plus_seconds(300)));
+    // Just after payTimeout by the host's clock UnionPay's may not be there yet: the
+    // answer is final only minutes later, and the next query is then.
     env.sb.advance(61);
-    let outcome = env.query(&req, 2);
+    let qnow = env.now();
+    let (reason, at) = expect_pending(&env.query_at(&req, 2, qnow));
+    assert_eq!(reason, PendingReason::AwaitingCardholder);
+    assert_eq!(
+        at,
+        Some(timeout.plus_seconds(FRONT_FINAL_AFTER_PAY_TIMEOUT_SECONDS))
+    );
+    env.sb.advance(FRONT_FINAL_AFTER_PAY_TIMEOUT_SECONDS);
+    let outcome = env.query(&req, 3);
     assert_eq!(expect_failed(&outcome).0, "34");
     // The cardholder comes back too late: refused, nothing is notified.
     let page = env.cardholder_confirms(
@@ -623,7 +636,7 @@ fn open_and_pay_never_submitted_fails_only_after_pay_timeout() {
         ],
     );
     assert!(page.contains("payTimeout"), "{page}");
-    assert_eq!(expect_failed(&env.query(&req, 3)).0, "34");
+    assert_eq!(expect_failed(&env.query(&req, 4)).0, "34");
     env.assert_no_notification_for(&req, Duration::from_millis(300));
 }
 
@@ -861,7 +874,7 @@ fn status_query_of_an_unknown_order_is_pending_not_found_never_failed() {
                 &StatusQueryParams {
                     orig_order_id: "E2ENEVERSENT0001".into(),
                     orig_txn_time: now.to_txn_time(),
-                    queried: QueriedTxn::Back,
+                    queried: QueriedTxn::back(Api::Consume, 500).unwrap(),
                     attempt,
                 },
                 now,
@@ -879,33 +892,42 @@ fn status_query_of_an_unknown_order_is_pending_not_found_never_failed() {
     assert_eq!(at, Some(now.plus_seconds(2)));
     assert_eq!(outcome.decisive_code(), "34");
     assert!(outcome.response().resp_msg().contains("2600000"));
-    // The sixth query ends the schedule: still pending, the reconciliation file decides.
+    // After the sixth quick query comes the slow tail, 5 minutes after the request.
     let outcome = env.call_at(&env.client, &query(6), now);
+    assert_eq!(
+        expect_pending(&outcome),
+        (PendingReason::NotFound, Some(now.plus_seconds(237)))
+    );
+    // The last hourly query ends the schedule: the reconciliation file decides.
+    let outcome = env.call_at(&env.client, &query(33), now);
     assert_eq!(expect_pending(&outcome), (PendingReason::NotFound, None));
 }
 
 #[test]
-fn duplicate_order_id_is_failed_12_and_the_original_stands() {
+fn a_resent_consume_gets_12_and_stays_unknown_until_the_query_finds_the_first() {
     let env = Env::start();
     let token = env.open_token(DEBIT);
-    let (pay, _) = env.paid(&token, 600);
-    let again = env
-        .client
-        .build_consume(
-            &ConsumeParams {
-                order: Order::New(pay.order_id.clone().unwrap()),
-                txn_amt: 600,
-                payer: Payer::Token(token.clone()),
-                back_url: env.back_url(),
-                customer_info: sms_only(),
-                req_reserved: None,
-            },
-            env.now(),
-            &mut os_rng,
-        )
-        .unwrap();
-    let (code, msg) = expect_failed(&env.call(&again));
-    assert_eq!(code, "12", "{msg}");
+    let pay = env.consume_request(&token, 600);
+    // The first attempt gets no answer (the sandbox took the money); the merchant resends
+    // the same request, as the SMS pairing makes it: same orderId and txnTime.
+    env.sb.add_fault(FaultRule {
+        order_id: pay.order_id.clone(),
+        txn_types: vec!["01".into()],
+        times: Some(1),
+        ..FaultRule::global(FaultAction::NoAnswer { processed: true })
+    });
+    env.try_send(&pay, Duration::from_millis(300))
+        .expect_err("no answer");
+    assert!(pay.outcome_unknown_without_answer());
+    let outcome = env.call(&pay);
+    assert_eq!(expect_pending(&outcome).0, PendingReason::Duplicate);
+    assert_eq!(outcome.decisive_code(), "12");
+    // The query of that orderId and txnTime finds the first attempt: paid.
+    assert_eq!(
+        expect_success(&env.query(&pay, 1)).orig_resp_code(),
+        Some("00")
+    );
+    // 12 on a request that moves no money is a plain failure.
     let sms = env
         .client
         .build_sms(
@@ -923,8 +945,82 @@ fn duplicate_order_id_is_failed_12_and_the_original_stands() {
         )
         .unwrap();
     assert_eq!(expect_failed(&env.call(&sms)).0, "12");
-    // The first consume with that orderId is untouched.
-    expect_success(&env.query(&pay, 1));
+}
+
+#[test]
+fn origrespcode_83_or_unknown_to_the_table_is_pending_never_failed() {
+    let env = Env::start();
+    let token = env.open_token(DEBIT);
+    let (pay, _) = env.paid(&token, 700);
+    for code in ["83", "B7", "12"] {
+        env.sb.add_fault(FaultRule {
+            order_id: pay.order_id.clone(),
+            txn_types: vec!["00".into()],
+            times: Some(1),
+            ..FaultRule::global(FaultAction::OrigRespCode { code: code.into() })
+        });
+        let outcome = env.query(&pay, 1);
+        assert_eq!(expect_pending(&outcome).0, PendingReason::Unknown, "{code}");
+        assert_eq!(outcome.decisive_code(), code);
+    }
+    expect_success(&env.query(&pay, 2));
+}
+
+#[test]
+fn a_query_answer_about_the_sms_is_a_mismatch_never_the_consumes_result() {
+    let env = Env::start();
+    let token = env.open_token(DEBIT);
+    // The consume is answered 03 but never reaches the gateway; its SMS did.
+    let lost = env.consume_request(&token, 400);
+    env.sb.add_fault(FaultRule {
+        order_id: lost.order_id.clone(),
+        txn_types: vec!["01".into()],
+        times: Some(1),
+        ..FaultRule::global(FaultAction::RespCode {
+            code: "03".into(),
+            truth: Truth::NotReceived,
+            reveal_after_secs: 0,
+        })
+    });
+    assert_eq!(expect_pending(&env.call(&lost)).0, PendingReason::Unknown);
+    // The query by the consume's orderId and txnTime finds the 77/02 SMS, a success.
+    let q = env
+        .client
+        .build_query_for(&lost, 1, env.now(), &mut os_rng)
+        .unwrap();
+    let body = env.send(&q);
+    let outcome = env.client.handle_response(&q, &body, env.now()).unwrap();
+    assert_eq!(outcome.response().txn_type(), Some("77"));
+    assert_eq!(outcome.response().orig_resp_code(), Some("00"));
+    assert_eq!(expect_pending(&outcome).0, PendingReason::Mismatch);
+}
+
+#[test]
+fn a_reversal_answered_too_late_is_unknown_and_the_consume_query_tells() {
+    let env = Env::start();
+    let token = env.open_token(fault_card(CARD_TIMEOUT_03));
+    let (pay, outcome, _) = env.pay(&token, 500);
+    assert_eq!(expect_pending(&outcome).0, PendingReason::Unknown);
+    let rev = reversal(&env, pay.order_id.as_deref().unwrap(), &pay.txn_time);
+    env.sb.add_fault(FaultRule {
+        order_id: pay.order_id.clone(),
+        txn_types: vec!["99".into()],
+        times: Some(1),
+        ..FaultRule::global(FaultAction::Delay { ms: 1500 })
+    });
+    env.try_send(&rev, Duration::from_millis(300))
+        .expect_err("the answer comes after the host's timeout");
+    // No answer to a reversal: money may have moved back, or not.
+    assert!(rev.outcome_unknown_without_answer());
+    // It cannot be queried as itself: the query of its key reports the consume.
+    let e = env
+        .client
+        .build_query_for(&rev, 1, env.now(), &mut os_rng)
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    // The consume's own query: reversed, so the consume reads as failed.
+    std::thread::sleep(Duration::from_millis(1300));
+    assert_eq!(expect_failed(&env.query(&pay, 1)).0, "01");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1414,7 +1510,8 @@ fn run_time_faults_failure_truth_and_a_request_that_never_arrived() {
     assert!(!n.success);
     assert_eq!(n.resp_code, "30");
 
-    // Answered 03 but never processed: the query does not find it, which stays pending.
+    // Answered 03 but never processed: the query finds only its SMS, which says nothing
+    // about the consume: still unknown.
     let lost = env.consume_request(&token, 400);
     env.sb.add_fault(FaultRule {
         order_id: lost.order_id.clone(),
@@ -1429,7 +1526,7 @@ fn run_time_faults_failure_truth_and_a_request_that_never_arrived() {
     assert_eq!(expect_pending(&env.call(&lost)).0, PendingReason::Unknown);
     assert_eq!(
         expect_pending(&env.query(&lost, 1)).0,
-        PendingReason::NotFound
+        PendingReason::Mismatch
     );
 
     // The status query itself answered 37 (too frequent): slow down, still pending.
@@ -1865,7 +1962,7 @@ fn front_payment_refused_on_the_cardholder_page_is_final_only_after_pay_timeout(
         PendingReason::AwaitingCardholder
     );
     assert_eq!(outcome.decisive_code(), "64");
-    env.sb.advance(121);
+    env.sb.advance(121 + FRONT_FINAL_AFTER_PAY_TIMEOUT_SECONDS);
     assert_eq!(expect_failed(&env.query(&req, 2)).0, "64");
     // Front failures are not notified to backUrl.
     env.assert_no_notification_for(&req, Duration::from_millis(200));
@@ -1968,7 +2065,12 @@ fn by_name_build_equals_the_typed_request_and_drives_the_same_flow() {
         .client
         .build(
             Api::StatusQuery,
-            &params(&[("origOrderId", &sms_order), ("origTxnTime", &pay.txn_time)]),
+            &params(&[
+                ("origOrderId", &sms_order),
+                ("origTxnTime", &pay.txn_time),
+                ("queried", "consume"),
+                ("txnAmt", "700"),
+            ]),
             env.now(),
             &mut os_rng,
         )
@@ -2030,7 +2132,8 @@ fn by_name_build_equals_the_typed_request_and_drives_the_same_flow() {
             &params(&[
                 ("origOrderId", front.order_id.as_deref().unwrap()),
                 ("origTxnTime", &front.txn_time),
-                ("queried", "front"),
+                ("queried", "open_and_pay"),
+                ("txnAmt", front.fields.get("txnAmt").unwrap()),
                 ("payTimeout", &timeout),
                 ("attempt", "1"),
             ]),

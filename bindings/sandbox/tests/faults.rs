@@ -107,7 +107,8 @@ fn faulted_truth_failure_and_not_received_via_admin_endpoint() {
     assert_eq!(code(&n), "30");
     // times=1: the next consume is normal.
     assert_eq!(code(&env.consume(&token, 500, &recv.url()).0), "00");
-    // Never reached the gateway: 03, the query says 34, and the same order can be re-sent.
+    // Never reached the gateway: 03, the query finds only the SMS of the same orderId
+    // and txnTime (77/02, not the consume), and the same order can be re-sent.
     admin(
         &env,
         "/_sandbox/faults",
@@ -115,9 +116,10 @@ fn faulted_truth_failure_and_not_received_via_admin_endpoint() {
     );
     let (r, req) = env.consume(&token, 500, &recv.url());
     assert_eq!(code(&r), "03");
+    let q = env.query(req.get("orderId").unwrap(), req.get("txnTime").unwrap());
     assert_eq!(
-        code(&env.query(req.get("orderId").unwrap(), req.get("txnTime").unwrap())),
-        "34"
+        (code(&q), q.get("txnType"), q.get("txnSubType")),
+        ("00", Some("77"), Some("02"))
     );
     assert_eq!(code(&env.back(req.clone())), "00");
     // Clearing removes every rule (including the fault cards').
@@ -147,7 +149,7 @@ fn no_answer_and_dropped_connection_are_processed_anyway() {
         assert_eq!(q.get("origRespCode"), Some("00"), "{pan}");
     }
     assert_eq!(recv.wait(2).len(), 2);
-    // Not processed: the query says 34.
+    // Not processed: the query finds no consume, only its SMS (77).
     env.sb.add_fault(FaultRule {
         txn_types: vec!["01".into()],
         ..FaultRule::global(FaultAction::DropConnection { processed: false })
@@ -155,10 +157,8 @@ fn no_answer_and_dropped_connection_are_processed_anyway() {
     let token = env.back_open(DEBIT, false);
     let (req, r) = consume_with_timeout(&env, &token, &recv.url(), Duration::from_secs(2));
     assert!(r.is_err());
-    assert_eq!(
-        code(&env.query(req.get("orderId").unwrap(), req.get("txnTime").unwrap())),
-        "34"
-    );
+    let q = env.query(req.get("orderId").unwrap(), req.get("txnTime").unwrap());
+    assert_eq!(q.get("txnType"), Some("77"));
 }
 
 #[test]

@@ -42,13 +42,16 @@ impl From<Fields> for FieldMap {
     }
 }
 
-/// What a status query asks about (see the core's `QueriedTxn`).
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum QueriedTxn {
-    /// A server-to-server transaction.
-    Back,
-    /// A browser transaction, payable until `pay_timeout`.
-    Front { pay_timeout: SystemTime },
+/// What a status query asks about (see the core's `QueriedTxn`): the queried
+/// transaction's API name, amount and, for a browser transaction, payTimeout.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct QueriedTxn {
+    /// The queried transaction's API (`consume`, `refund`, `open_and_pay`, …).
+    pub api: String,
+    /// Its amount in fen.
+    pub txn_amt: u64,
+    /// Its `payTimeout` (browser transactions only).
+    pub pay_timeout: Option<SystemTime>,
 }
 
 /// A signed request ready to send: POST `body` to `url` (form-encoded, UTF-8), or for a
@@ -95,11 +98,10 @@ impl From<client::OutgoingRequest> for OutgoingRequest {
             txn_amt: r.txn_amt,
             html: r.html,
             pay_timeout: r.pay_timeout.map(to_system_time),
-            queried: r.queried.map(|q| match q {
-                client::QueriedTxn::Back => QueriedTxn::Back,
-                client::QueriedTxn::Front { pay_timeout } => QueriedTxn::Front {
-                    pay_timeout: to_system_time(pay_timeout),
-                },
+            queried: r.queried.map(|q| QueriedTxn {
+                api: q.api.name().to_owned(),
+                txn_amt: q.txn_amt,
+                pay_timeout: q.pay_timeout.map(to_system_time),
             }),
             attempt: r.attempt,
         }
@@ -131,12 +133,19 @@ impl TryFrom<&OutgoingRequest> for client::OutgoingRequest {
             txn_amt: r.txn_amt,
             html: r.html.clone(),
             pay_timeout: r.pay_timeout.map(to_timestamp),
-            queried: r.queried.as_ref().map(|q| match q {
-                QueriedTxn::Back => client::QueriedTxn::Back,
-                QueriedTxn::Front { pay_timeout } => client::QueriedTxn::Front {
-                    pay_timeout: to_timestamp(*pay_timeout),
-                },
-            }),
+            queried: r
+                .queried
+                .as_ref()
+                .map(|q| -> Result<client::QueriedTxn> {
+                    let queried = client::QueriedTxn {
+                        api: Api::from_name(&q.api)?,
+                        txn_amt: q.txn_amt,
+                        pay_timeout: q.pay_timeout.map(to_timestamp),
+                    };
+                    queried.check()?;
+                    Ok(queried)
+                })
+                .transpose()?,
             attempt: r.attempt,
         })
     }

@@ -11,12 +11,12 @@ use wasm_bindgen::JsValue;
 
 /// The request as JSON.
 pub fn request_json(r: &OutgoingRequest) -> String {
-    let queried = r.queried.as_ref().map(|q| match q {
-        QueriedTxn::Back => JsonObject::new().str("kind", "back").finish(),
-        QueriedTxn::Front { pay_timeout } => JsonObject::new()
-            .str("kind", "front")
-            .int("payTimeout", pay_timeout.unix_seconds())
-            .finish(),
+    let queried = r.queried.as_ref().map(|q| {
+        JsonObject::new()
+            .str("api", q.api.name())
+            .int("txnAmt", amount(q.txn_amt))
+            .opt_int("payTimeout", q.pay_timeout.map(Timestamp::unix_seconds))
+            .finish()
     });
     JsonObject::new()
         .str("api", r.api.name())
@@ -31,7 +31,7 @@ pub fn request_json(r: &OutgoingRequest) -> String {
         .opt_int("payTimeout", r.pay_timeout.map(Timestamp::unix_seconds))
         .raw("queried", queried.as_deref().unwrap_or("null"))
         .int("attempt", i64::from(r.attempt))
-        .bool("moneyMoving", r.api.is_money_moving())
+        .bool("moneyMoving", r.outcome_unknown_without_answer())
         .bool("front", r.api.is_front())
         .finish()
 }
@@ -74,16 +74,21 @@ fn queried_from_js(v: &JsValue) -> Result<Option<QueriedTxn>> {
     if v.is_null() || v.is_undefined() {
         return Ok(None);
     }
-    match get_string(v, "kind")?.as_deref() {
-        Some("back") => Ok(Some(QueriedTxn::Back)),
-        Some("front") => Ok(Some(QueriedTxn::Front {
-            pay_timeout: seconds(
-                get_number(v, "payTimeout")?
-                    .ok_or_else(|| bad_argument("request.queried.payTimeout is missing"))?,
-            ),
-        })),
-        _ => Err(bad_argument("request.queried.kind is 'back' or 'front'")),
-    }
+    let queried = QueriedTxn {
+        api: Api::from_name(&required_in(v, "queried.api")?)?,
+        txn_amt: get_number(v, "txnAmt")?
+            .map(whole)
+            .transpose()?
+            .ok_or_else(|| bad_argument("request.queried.txnAmt is missing"))?,
+        pay_timeout: get_number(v, "payTimeout")?.map(seconds),
+    };
+    queried.check()?;
+    Ok(Some(queried))
+}
+
+fn required_in(v: &JsValue, path: &str) -> Result<String> {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    get_string(v, key)?.ok_or_else(|| bad_argument(&format!("request.{path} is missing")))
 }
 
 fn required(v: &JsValue, key: &str) -> Result<String> {

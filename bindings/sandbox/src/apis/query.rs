@@ -2,22 +2,30 @@
 
 use super::open::open_result_fields;
 use crate::codes::{self, Outcome};
+use crate::config::FaultAction;
 use crate::gateway::{Ctx, Gateway};
 use crate::state::State;
 use unionpay_acp::Fields;
 
 /// 00/00: the transaction identified by orderId + txnTime. The answer carries the
 /// original's txnType/txnSubType, `origRespCode` 05 while its result is not known yet,
-/// and 34 when there is no such transaction (or the cardholder has not submitted).
+/// and 34 when there is no such transaction (or the cardholder has not submitted). Like
+/// the real gateway, it may find the SMS (77) that shares orderId and txnTime with the
+/// consume or pre-auth it was sent for, when that transaction itself never arrived.
 pub fn query(gw: &Gateway, st: &mut State, cx: &Ctx, resp: &mut Fields) -> Outcome<()> {
-    let t = st
+    let found = st
         .find_txn(cx.mer_id(), cx.order_id(), cx.txn_time())
         .and_then(|i| st.txns.get(i))
-        .filter(|t| !t.awaiting_cardholder)
-        .ok_or_else(codes::no_such_txn)?;
+        .filter(|t| !t.awaiting_cardholder);
+    let Some(t) = found else {
+        return sms_answer(st, cx, resp);
+    };
     resp.set("txnType", t.txn_type.as_str());
     resp.set("txnSubType", t.txn_sub_type.as_str());
-    let (code, msg) = t.visible_code(cx.now);
+    let (code, msg) = match &cx.fault {
+        Some(FaultAction::OrigRespCode { code }) => (code.as_str(), codes::issuer_msg(code)),
+        _ => t.visible_code(cx.now),
+    };
     resp.set("origRespCode", code);
     resp.set("origRespMsg", msg);
     if t.txn_type == "79" {
@@ -27,6 +35,26 @@ pub fn query(gw: &Gateway, st: &mut State, cx: &Ctx, resp: &mut Fields) -> Outco
         if let (Some(token), Some(tr_id)) = (&t.token, &t.tr_id) {
             resp.set("tokenPayData", format!("{{token={token}&trId={tr_id}}}"));
         }
+    }
+    Ok(())
+}
+
+/// The answer about a sent SMS code (77), or 34.
+fn sms_answer(st: &State, cx: &Ctx, resp: &mut Fields) -> Outcome<()> {
+    let sms = st
+        .sms
+        .iter()
+        .rfind(|s| {
+            s.mer_id == cx.mer_id() && s.order_id == cx.order_id() && s.txn_time == cx.txn_time()
+        })
+        .ok_or_else(codes::no_such_txn)?;
+    resp.set("txnType", "77");
+    resp.set("txnSubType", sms.sub_type.as_str());
+    resp.set("origRespCode", "00");
+    resp.set("origRespMsg", codes::SUCCESS_MSG);
+    if let Some(amount) = sms.amount {
+        resp.set("txnAmt", amount.to_string());
+        resp.set("currencyCode", "156");
     }
     Ok(())
 }
