@@ -223,6 +223,11 @@ typedef struct {
 #define ACP_RESULT_CERTIFICATE_KEY_UNSUPPORTED 2008
 
 /**
+ * AnchorInvalid: a trust anchor or middle is not a usable CA certificate.
+ */
+#define ACP_RESULT_ANCHOR_INVALID 2009
+
+/**
  * SignatureMissing: the message has no signature.
  */
 #define ACP_RESULT_SIGNATURE_MISSING 3001
@@ -261,6 +266,21 @@ typedef struct {
  * UnknownCertId: no verify certificate has the message's certId.
  */
 #define ACP_RESULT_UNKNOWN_CERT_ID 3008
+
+/**
+ * WeakKey: the signing certificate's RSA key is too small or unsafe.
+ */
+#define ACP_RESULT_WEAK_KEY 3009
+
+/**
+ * CertUsageInvalid: the certificate may not sign messages.
+ */
+#define ACP_RESULT_CERT_USAGE_INVALID 3010
+
+/**
+ * AmbiguousMessage: the message is ambiguous under its signature.
+ */
+#define ACP_RESULT_AMBIGUOUS_MESSAGE 3011
 
 /**
  * DuplicateKey: a key appears twice.

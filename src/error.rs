@@ -152,8 +152,11 @@ error_codes! {
     PemMalformed = 2006, Certificate, "a PEM document is malformed";
     /// An X.509 certificate is malformed.
     CertificateMalformed = 2007, Certificate, "an X.509 certificate is malformed";
-    /// The certificate's key is not an RSA key this library can use.
+    /// The certificate's key is not an RSA key this library can use (not RSA, malformed,
+    /// smaller than 2048 bits, or with an unsafe exponent).
     CertificateKeyUnsupported = 2008, Certificate, "the certificate's key is not a usable RSA key";
+    /// A root or middle of a trust configuration is not a usable CA certificate.
+    AnchorInvalid = 2009, Certificate, "a trust anchor or middle is not a usable CA certificate";
 
     /// The message has no `signature` field.
     SignatureMissing = 3001, Signature, "the message has no signature";
@@ -171,6 +174,14 @@ error_codes! {
     SignatureMismatch = 3007, Signature, "the signature does not match";
     /// No configured verify certificate has the message's certId (5.0.0).
     UnknownCertId = 3008, Signature, "no verify certificate has the message's certId";
+    /// The signing certificate's RSA key is too small or has an unsafe exponent.
+    WeakKey = 3009, Signature, "the signing certificate's RSA key is too small or unsafe";
+    /// The certificate may not sign messages: a CA, no digitalSignature, a critical
+    /// extension this library cannot enforce, or one of UnionPay's encryption certificates.
+    CertUsageInvalid = 3010, Signature, "the certificate may not sign messages";
+    /// The fields could be split another way under the same signature: a key with `=` or
+    /// `&`, or a value with an `&` outside `{…}`/`[…]` groups or unbalanced groups.
+    AmbiguousMessage = 3011, Signature, "the message is ambiguous under its signature";
 
     /// A key appears twice in a body.
     DuplicateKey = 4001, Format, "a key appears twice";

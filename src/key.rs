@@ -138,7 +138,18 @@ impl EncryptionCert {
         certificate: Certificate,
         backend: &dyn CryptoBackend,
     ) -> Result<Self> {
-        let rsa = backend.load_public_key(certificate.public_key()?)?;
+        let key = certificate.public_key()?;
+        // Card data must never meet a key that does not hide it (e = 1, small moduli).
+        if let Some(why) = key.strength_problem(crate::verify::MIN_RSA_BITS) {
+            return Err(Error::new(
+                ErrorCode::CertificateKeyUnsupported,
+                format!(
+                    "the encryption certificate {} is refused: {why}",
+                    certificate.cert_id()
+                ),
+            ));
+        }
+        let rsa = backend.load_public_key(key)?;
         let cert_id = certificate.cert_id();
         Ok(EncryptionCert {
             certificate,

@@ -180,7 +180,16 @@ impl SecureKey {
         }
         Ok(SecureKey(v))
     }
+
+    /// Whether this is UnionPay's public test key `88888888` (spec §4.4, §12.2): fine for
+    /// the test environment, never a secret.
+    pub fn is_public_test_key(&self) -> bool {
+        self.expose() == PUBLIC_TEST_SECURE_KEY
+    }
 }
+
+/// UnionPay's published test-environment secure key.
+pub const PUBLIC_TEST_SECURE_KEY: &str = "88888888";
 
 #[cfg(test)]
 mod tests {

@@ -169,6 +169,9 @@ fn urls_must_be_http() {
         "https:///x",
         "http://shop.example/a b",
         "shop.example/notify",
+        // '&' or brackets would make the signed string ambiguous.
+        "https://shop.example/notify?a=1&respCode=00",
+        "https://shop.example/{x}",
     ] {
         expect_err(
             c.build_consume(

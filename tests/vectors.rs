@@ -170,7 +170,7 @@ fn verifier_for(group: &Value, backend: Arc<dyn CryptoBackend>) -> Verifier {
     };
     let mut v = Verifier::new(profile, backend).unwrap();
     if let Some(key) = group["secureKey"].as_str() {
-        v = v.with_secure_key(SecureKey::new(key).unwrap());
+        v = v.with_secure_key(SecureKey::new(key).unwrap()).unwrap();
     }
     let certs = files("verifyCerts")
         .iter()

@@ -93,3 +93,37 @@ test('on Node the pure-Rust RSA module is never loaded', async () => {
   assert.ok(loaded.some((f) => f.endsWith('acp.js')), 'the core module is loaded');
   assert.ok(!loaded.some((f) => f.includes('acp_rsa')), 'acp_rsa.js was loaded on Node');
 });
+
+test('only a boolean true from the host verifies: a Promise or another truthy value is an error', () => {
+  const doc = JSON.parse(read('vectors/verify.json'));
+  const group = doc.testGroups.find((g) => g.trust === 'custom');
+  const valid = group.tests.find((t) => t.result === 'valid' && t.bodyKind === 'fields');
+  const verifierWith = (verify) =>
+    new core.Verifier(
+      { roots: group.roots.map(read), middles: group.middles.map(read) },
+      core.Backend.host({
+        loadPrivateKey() {
+          throw new Error('not needed');
+        },
+        loadPublicKey(pkcs1) {
+          const key = nodeCrypto.createPublicKey({ key: Buffer.from(pkcs1), format: 'der', type: 'pkcs1' });
+          return {
+            verify: (hash, msg, sig) => verify(nodeCrypto.verify(hash === 256 ? 'sha256' : 'sha1', msg, key, sig)),
+            encryptRaw: () => new Uint8Array(256),
+          };
+        },
+      }),
+      {},
+    );
+  const now = Date.parse(valid.now) / 1000;
+  const fields = JSON.stringify(valid.input);
+  // An honest synchronous host: the message verifies.
+  verifierWith((ok) => ok).verifyFields(fields, now);
+  // A WebCrypto-style async verify returns a Promise (truthy even when it will resolve to
+  // false); 1 and 'yes' are truthy too. None of them is a verdict.
+  for (const answer of [(ok) => Promise.resolve(ok), () => Promise.resolve(false), () => 1, () => 'yes', () => ({})]) {
+    assert.throws(() => verifierWith(answer).verifyFields(fields, now), (e) => e.acpCode === 9002);
+  }
+  // false is a verdict: the chain does not verify.
+  assert.throws(() => verifierWith(() => false).verifyFields(fields, now), (e) => e.acpCode === 3004);
+});

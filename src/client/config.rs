@@ -230,11 +230,15 @@ pub struct ClientConfig {
     pub biz_types: BizTypes,
     /// `version` of requests: 5.1.0 (default) or 5.0.0.
     pub version: Version,
-    /// The secure key for verifying signMethod 11/12 messages. When the credentials are a
-    /// secure key, that key is used if this is `None`.
+    /// Accept signMethod 11/12 answers and notifications signed with this secure key. Off
+    /// unless set, also for a client that signs with a secure key (set it to the same key
+    /// then): a secure key is shared with UnionPay and easier to leak than a certificate.
+    /// UnionPay's public test key `88888888` is refused under production.
     pub verify_secure_key: Option<SecureKey>,
     /// UnionPay's 5.0.0 verify certificates (looked up by `certId`), for legacy messages.
     pub verify_certs_500: Vec<Certificate>,
+    /// Accept 1024-bit keys in `verify_certs_500` (default: 2048 bits, as every key here).
+    pub legacy_500_keys: bool,
     /// The longest `orderId` accepted for new transactions: 32 by default (the .NET/PHP
     /// limit, which satisfies every source; spec §15.4), at most 40 (the Java limit).
     pub order_id_max_len: usize,
@@ -268,6 +272,7 @@ impl ClientConfig {
             version: Version::V5_1_0,
             verify_secure_key: None,
             verify_certs_500: Vec::new(),
+            legacy_500_keys: false,
             order_id_max_len: 32,
         }
     }
@@ -306,6 +311,16 @@ impl ClientConfig {
                 ErrorCode::InvalidArgument,
                 "order_id_max_len must be between 8 and 40 (UnionPay's orderId is 8 to 32 or 40 characters)",
             ));
+        }
+        if let Credentials::SecureKey { key, .. } = &self.credentials {
+            let production = self.environment == Environment::Production
+                || matches!(self.trust, TrustProfile::Production);
+            if production && key.is_public_test_key() {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    "the secure key 88888888 is UnionPay's public test key: it cannot sign for production",
+                ));
+            }
         }
         if let (Credentials::SecureKey { .. }, Version::V5_0_0) = (&self.credentials, self.version)
         {

@@ -75,15 +75,15 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Client> {
         config.validate()?;
         let mut verifier = Verifier::new(config.trust.clone(), config.backend.clone())?;
-        let secure_key = match (&config.verify_secure_key, &config.credentials) {
-            (Some(key), _) | (None, Credentials::SecureKey { key, .. }) => Some(key.clone()),
-            (None, Credentials::Rsa(_)) => None,
-        };
-        if let Some(key) = secure_key {
-            verifier = verifier.with_secure_key(key);
+        // Secure-key signatures (11/12) are accepted only when asked for: signing with a
+        // secure key does not imply it.
+        if let Some(key) = &config.verify_secure_key {
+            verifier = verifier.with_secure_key(key.clone())?;
         }
         if !config.verify_certs_500.is_empty() {
-            verifier = verifier.with_verify_certs(config.verify_certs_500.clone());
+            verifier = verifier
+                .with_verify_certs(config.verify_certs_500.clone())
+                .with_legacy_500_keys(config.legacy_500_keys);
         }
         Ok(Client {
             endpoints: config.environment.endpoints(),

@@ -110,6 +110,16 @@ pub(crate) fn http_url(value: &str, field: &str) -> Result<()> {
             ),
         ));
     }
+    // The signed string joins fields with '&' unescaped: a URL holding '&' (or a bracket)
+    // would make the request ambiguous, and UnionPay's answers are refused for less.
+    if value.contains(['&', '{', '}', '[', ']']) {
+        return Err(Error::new(
+            ErrorCode::InvalidField,
+            format!(
+                "{field} must not contain '&', '{{', '}}', '[' or ']' (the signed string cannot tell them from separators); keep the order reference in orderId or reqReserved"
+            ),
+        ));
+    }
     Ok(())
 }
 

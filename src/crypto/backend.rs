@@ -33,7 +33,11 @@ pub trait PrivateKeyOps: Send + Sync {
 /// Operations with a loaded public key.
 pub trait PublicKeyOps: Send + Sync {
     /// Whether `sig` is a valid RSASSA-PKCS1-v1_5 signature of `msg` hashed with `hash`.
-    fn verify_pkcs1v15(&self, hash: HashAlg, msg: &[u8], sig: &[u8]) -> bool;
+    ///
+    /// # Errors
+    /// When the backend cannot give a verdict (a host callback that fails or answers
+    /// anything but a boolean): never read as a valid signature.
+    fn verify_pkcs1v15(&self, hash: HashAlg, msg: &[u8], sig: &[u8]) -> Result<bool>;
 
     /// The raw RSA public operation (RSAEP): `block`^e mod n, `block` being exactly as
     /// long as the modulus; returns as many bytes. The core pads (RSAES-PKCS1-v1_5 with

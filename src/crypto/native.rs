@@ -126,8 +126,8 @@ struct NativePublicKey {
 }
 
 impl PublicKeyOps for NativePublicKey {
-    fn verify_pkcs1v15(&self, hash: HashAlg, msg: &[u8], sig: &[u8]) -> bool {
-        match hash {
+    fn verify_pkcs1v15(&self, hash: HashAlg, msg: &[u8], sig: &[u8]) -> Result<bool> {
+        Ok(match hash {
             HashAlg::Sha256 => match &self.sha256 {
                 Some(k) => k.verify_sig(msg, sig).is_ok(),
                 None => false,
@@ -139,7 +139,7 @@ impl PublicKeyOps for NativePublicKey {
             .verify(msg, sig)
             .is_ok(),
             HashAlg::Sm3 => false,
-        }
+        })
     }
 
     fn encrypt_raw(&self, block: &[u8]) -> Result<Vec<u8>> {

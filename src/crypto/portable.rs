@@ -163,13 +163,13 @@ impl PortablePublicKey {
 }
 
 impl PublicKeyOps for PortablePublicKey {
-    fn verify_pkcs1v15(&self, hash: HashAlg, msg: &[u8], sig: &[u8]) -> bool {
+    fn verify_pkcs1v15(&self, hash: HashAlg, msg: &[u8], sig: &[u8]) -> Result<bool> {
         let scheme = match hash {
             HashAlg::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
             HashAlg::Sha256 => Pkcs1v15Sign::new::<Sha256>(),
-            HashAlg::Sm3 => return false,
+            HashAlg::Sm3 => return Ok(false),
         };
-        self.key.verify(scheme, &hash.digest(msg), sig).is_ok()
+        Ok(self.key.verify(scheme, &hash.digest(msg), sig).is_ok())
     }
 
     fn encrypt_raw(&self, block: &[u8]) -> Result<Vec<u8>> {

@@ -9,6 +9,9 @@ use crate::error::{Error, ErrorCode, Result};
 pub const MAX_SYNC_BODY: usize = 32 * 1024 * 1024;
 /// Largest notification body accepted.
 pub const MAX_NOTIFY_BODY: usize = 1024 * 1024;
+/// Most fields a body may have. UnionPay's messages carry about 40; the bound keeps the
+/// memory a hostile body costs within a small multiple of its size.
+pub const MAX_FIELDS: usize = 256;
 
 /// Parses a synchronous response body with the default size limit.
 pub fn parse_sync_body(body: &[u8]) -> Result<Fields> {
@@ -34,7 +37,7 @@ pub fn parse_sync_body_limited(body: &[u8], max: usize) -> Result<Fields> {
         None => text,
     };
     let mut fields = Fields::new();
-    for pair in split_top_level(text, b'&')? {
+    for pair in split_top_level_bounded(text, b'&', MAX_FIELDS)? {
         if pair.is_empty() {
             continue;
         }
@@ -56,7 +59,10 @@ pub fn parse_notify_body(body: &[u8]) -> Result<Fields> {
 pub fn parse_notify_body_limited(body: &[u8], max: usize) -> Result<Fields> {
     check_size(body, max)?;
     let mut fields = Fields::new();
-    for pair in body.split(|&b| b == b'&') {
+    for (n, pair) in body.split(|&b| b == b'&').enumerate() {
+        if n >= MAX_FIELDS {
+            return Err(too_many_fields());
+        }
         if pair.is_empty() {
             continue;
         }
@@ -76,10 +82,22 @@ pub fn parse_notify_body_limited(body: &[u8], max: usize) -> Result<Fields> {
 
 /// Splits `text` on `sep` outside `{…}` / `[…]` groups, counting nesting depth.
 pub(crate) fn split_top_level(text: &str, sep: u8) -> Result<Vec<&str>> {
+    split_top_level_bounded(text, sep, usize::MAX)
+}
+
+fn too_many_fields() -> Error {
+    Error::new(
+        ErrorCode::BodyTooLarge,
+        format!("the body has more than {MAX_FIELDS} fields"),
+    )
+}
+
+/// [`split_top_level`], failing once there are more than `max` parts.
+fn split_top_level_bounded(text: &str, sep: u8, max: usize) -> Result<Vec<&str>> {
     // Every delimiter is ASCII, and ASCII bytes never occur inside a multi-byte UTF-8
     // sequence, so scanning bytes splits only at character boundaries (and is several
     // times faster than decoding chars on the verification hot path).
-    let mut parts = Vec::with_capacity(32);
+    let mut parts = Vec::with_capacity(32.min(max));
     let mut depth: usize = 0;
     let mut start = 0;
     for (i, &b) in text.as_bytes().iter().enumerate() {
@@ -94,6 +112,10 @@ pub(crate) fn split_top_level(text: &str, sep: u8) -> Result<Vec<&str>> {
                 })?
             }
             _ if b == sep && depth == 0 => {
+                // This part, and at least one after the separator.
+                if parts.len() + 2 > max {
+                    return Err(too_many_fields());
+                }
                 parts.push(text.get(start..i).unwrap_or_default());
                 start = i + 1;
             }
@@ -178,6 +200,29 @@ mod tests {
         assert_eq!(
             parse_sync_body_limited(b"a=12345", 4).unwrap_err().code(),
             ErrorCode::BodyTooLarge
+        );
+    }
+
+    #[test]
+    fn field_count_is_bounded() {
+        let join = |n: usize| {
+            (0..n)
+                .map(|i| format!("k{i}=1"))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        let many = join(MAX_FIELDS + 1);
+        for r in [
+            parse_sync_body(many.as_bytes()),
+            parse_notify_body(many.as_bytes()),
+        ] {
+            assert_eq!(r.unwrap_err().code(), ErrorCode::BodyTooLarge);
+        }
+        let fine = join(MAX_FIELDS);
+        assert_eq!(parse_sync_body(fine.as_bytes()).unwrap().len(), MAX_FIELDS);
+        assert_eq!(
+            parse_notify_body(fine.as_bytes()).unwrap().len(),
+            MAX_FIELDS
         );
     }
 

@@ -1,9 +1,10 @@
 //! X.509 certificates: just the fields a UnionPay verifier needs (serial → certId,
-//! names for the chain and owner checks, validity, the RSA key, the signed bytes).
-//! Extensions are skipped: the official SDKs enforce none of them (spec §5.2).
+//! names for the chain and owner checks, validity, the RSA key, the signed bytes, and the
+//! extensions that say what a certificate may do).
 
 use super::decimal::to_decimal;
 use super::der::{self, Reader};
+use super::extensions::Extensions;
 use super::fields::{integer_magnitude, name_to_string, parse_time};
 use super::pem::pem_blocks;
 use crate::error::{Error, ErrorCode, Result};
@@ -92,6 +93,23 @@ impl RsaPublicKey {
     pub fn bits(&self) -> usize {
         modulus_bits(&self.modulus)
     }
+
+    /// Checks that the key is safe to verify or encrypt with: an odd public exponent of
+    /// at least 3 (with e = 1 any "signature" equal to the padded message verifies) and a
+    /// modulus of at least `min_bits`. Returns what is wrong.
+    pub fn strength_problem(&self, min_bits: usize) -> Option<String> {
+        let odd = self.exponent.last().is_some_and(|b| b & 1 == 1);
+        let at_least_3 = self.exponent.len() > 1 || self.exponent.first().is_some_and(|&b| b >= 3);
+        if !odd || !at_least_3 {
+            return Some("its RSA public exponent is not an odd number of at least 3".to_owned());
+        }
+        (self.bits() < min_bits).then(|| {
+            format!(
+                "its RSA key has {} bits, fewer than the {min_bits} required",
+                self.bits()
+            )
+        })
+    }
 }
 
 impl fmt::Debug for RsaPublicKey {
@@ -137,6 +155,8 @@ pub struct Certificate {
     issuer: String,
     subject: String,
     subject_cn: Option<String>,
+    subject_cn_count: usize,
+    extensions: Extensions,
     not_before: Timestamp,
     not_after: Timestamp,
     signature_algorithm: SignatureAlgorithm,
@@ -189,13 +209,17 @@ impl Certificate {
         let (key_alg, _) = spki.algorithm()?;
         let key_bits = spki.bit_string()?;
         spki.finish()?;
-        // issuerUniqueID, subjectUniqueID, extensions: only checked to be well-formed.
-        while !tbs.is_empty() {
-            tbs.any()?;
-        }
+        // issuerUniqueID [1] and subjectUniqueID [2] are skipped; extensions [3] are read.
+        tbs.optional(0x81)?;
+        tbs.optional(0x82)?;
+        let extensions = match tbs.optional(der::context(3))? {
+            Some(tlv) => Extensions::parse(tlv.value)?,
+            None => Extensions::default(),
+        };
+        tbs.finish()?;
 
-        let (issuer, _) = name_to_string(issuer_tlv.value)?;
-        let (subject, subject_cn) = name_to_string(subject_tlv.value)?;
+        let (issuer, _, _) = name_to_string(issuer_tlv.value)?;
+        let (subject, subject_cn, subject_cn_count) = name_to_string(subject_tlv.value)?;
         let public_key = if key_alg == OID_RSA_ENCRYPTION {
             RsaPublicKey::from_pkcs1_der(key_bits)
         } else {
@@ -217,6 +241,8 @@ impl Certificate {
             issuer,
             subject,
             subject_cn,
+            subject_cn_count,
+            extensions,
             not_before,
             not_after,
             signature_algorithm: SignatureAlgorithm::from_oid(outer_alg),
@@ -302,6 +328,16 @@ impl Certificate {
     /// The first `CN` value of the subject.
     pub fn subject_cn(&self) -> Option<String> {
         self.subject_cn.clone()
+    }
+
+    /// How many `CN` attributes the subject has (a UnionPay leaf has exactly one).
+    pub fn subject_cn_count(&self) -> usize {
+        self.subject_cn_count
+    }
+
+    /// What the extensions say (basicConstraints, keyUsage, unknown critical ones).
+    pub fn extensions(&self) -> &Extensions {
+        &self.extensions
     }
 
     /// Start of the validity period.

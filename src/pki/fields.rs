@@ -32,11 +32,12 @@ pub(crate) fn integer_magnitude(value: &[u8]) -> Option<(bool, Vec<u8>)> {
     Some((true, der::strip_leading_zeros(&out).to_vec()))
 }
 
-/// Renders a `Name` in DER order and returns its first CN.
-pub(crate) fn name_to_string(name: &[u8]) -> Result<(String, Option<String>)> {
+/// Renders a `Name` in DER order and returns its first CN and the number of CNs.
+pub(crate) fn name_to_string(name: &[u8]) -> Result<(String, Option<String>, usize)> {
     let mut rdns = Reader::new(name, ErrorCode::CertificateMalformed);
     let mut parts: Vec<String> = Vec::new();
     let mut cn = None;
+    let mut cn_count = 0;
     while !rdns.is_empty() {
         let mut set = rdns.nested(der::SET)?;
         let mut rdn: Vec<String> = Vec::new();
@@ -45,14 +46,17 @@ pub(crate) fn name_to_string(name: &[u8]) -> Result<(String, Option<String>)> {
             let oid = atv.expect(der::OID)?.value;
             let value = decode_string(atv.any()?);
             atv.finish()?;
-            if oid == OID_CN && cn.is_none() {
-                cn = Some(value.clone());
+            if oid == OID_CN {
+                cn_count += 1;
+                if cn.is_none() {
+                    cn = Some(value.clone());
+                }
             }
             rdn.push(format!("{}={value}", attribute_name(oid)));
         }
         parts.push(rdn.join("+"));
     }
-    Ok((parts.join(", "), cn))
+    Ok((parts.join(", "), cn, cn_count))
 }
 
 fn attribute_name(oid: &[u8]) -> String {
@@ -230,9 +234,10 @@ mod tests {
             0x31, 0x15, 0x30, 0x09, 0x06, 0x03, 0x55, 4, 3, 0x1E, 0x02, 0x4E, 0x2D, //
             0x30, 0x08, 0x06, 0x03, 0x55, 4, 10, 0x0C, 0x01, b'x',
         ];
-        let (text, cn) = name_to_string(&name).unwrap();
+        let (text, cn, count) = name_to_string(&name).unwrap();
         assert_eq!(text, "C=CN, CN=中+O=x");
         assert_eq!(cn.as_deref(), Some("中"));
+        assert_eq!(count, 1);
         assert!(name_to_string(&name[..name.len() - 1]).is_err());
     }
 }

@@ -7,6 +7,7 @@
 pub mod cert;
 mod decimal;
 pub(crate) mod der;
+pub mod extensions;
 mod fields;
 mod pbe;
 pub mod pem;
@@ -14,5 +15,6 @@ pub mod pkcs12;
 pub(crate) mod rsa_private;
 
 pub use cert::{Certificate, RsaPublicKey, SignatureAlgorithm};
+pub use extensions::{Extensions, KeyUsage};
 pub use pem::{pem_blocks, pem_encode_crlf, PemBlock};
 pub use pkcs12::{parse_pkcs12, Pkcs12Contents};

@@ -4,7 +4,8 @@
 //! carry no policy a generic path builder would check; so the two links are checked here:
 //! DER-equal issuer/subject names and an RSA signature for each link.
 
-use super::trust::{identity_accepted, Anchors};
+use super::policy::{check_signing_leaf, printable};
+use super::trust::Anchors;
 use crate::crypto::{CryptoBackend, HashAlg};
 use crate::error::{Error, ErrorCode, Result, VerifyStep};
 use crate::pki::{Certificate, SignatureAlgorithm};
@@ -18,16 +19,15 @@ pub(crate) struct ValidatedChain {
     pub not_after: Timestamp,
 }
 
-/// Checks chain then name (validity is checked by the caller against `now`, so that a
-/// cached result can be reused at another time).
+/// Checks chain, then name, usage and key of the signing certificate (validity is checked
+/// by the caller against `now`, so that a cached result can be reused at another time).
 pub(crate) fn validate_chain(
     leaf: &Certificate,
     anchors: &Anchors,
     backend: &dyn CryptoBackend,
 ) -> Result<ValidatedChain> {
     let chain = validate_links(leaf, anchors, backend)?;
-    identity_accepted(leaf, anchors.allow_test_identity)
-        .map_err(|m| Error::verify(ErrorCode::CertNameInvalid, VerifyStep::Name, m))?;
+    check_signing_leaf(leaf, anchors.allow_test_identity)?;
     Ok(chain)
 }
 
@@ -40,26 +40,19 @@ pub(crate) fn validate_links(
     backend: &dyn CryptoBackend,
 ) -> Result<ValidatedChain> {
     let chain_err = |msg: String| Error::verify(ErrorCode::ChainInvalid, VerifyStep::Chain, msg);
-    let middle = anchors
-        .middles
-        .iter()
-        .find(|m| m.subject_der() == leaf.issuer_der() && issued_by(leaf, m, backend))
+    let middle = issuer_of(leaf, &anchors.middles, backend)?
         .ok_or_else(|| {
             chain_err(format!(
-                "the signing certificate (issuer '{}') is not signed by a trusted middle certificate; check the trust profile (test or production)",
-                leaf.issuer()
+                "the signing certificate (issuer '{}') is not signed by a trusted middle certificate; check the trust profile (test or production; for the local sandbox, the custom trust of `acp sandbox --print-trust`)",
+                printable(&leaf.issuer())
             ))
         })?;
-    let root = anchors
-        .roots
-        .iter()
-        .find(|r| r.subject_der() == middle.issuer_der() && issued_by(middle, r, backend))
-        .ok_or_else(|| {
-            chain_err(format!(
-                "the middle certificate '{}' is not signed by a trusted root",
-                middle.subject()
-            ))
-        })?;
+    let root = issuer_of(middle, &anchors.roots, backend)?.ok_or_else(|| {
+        chain_err(format!(
+            "the middle certificate '{}' is not signed by a trusted root",
+            printable(&middle.subject())
+        ))
+    })?;
     let certs = [leaf, middle, root];
     Ok(ValidatedChain {
         not_before: certs
@@ -99,17 +92,31 @@ pub(crate) fn check_validity(
     Ok(())
 }
 
-fn issued_by(child: &Certificate, issuer: &Certificate, backend: &dyn CryptoBackend) -> bool {
+/// The candidate whose name and key issued `child`. A backend that cannot give a verdict
+/// is an error, never a "no" that would hide it behind a chain failure.
+fn issuer_of<'a>(
+    child: &Certificate,
+    candidates: &'a [Certificate],
+    backend: &dyn CryptoBackend,
+) -> Result<Option<&'a Certificate>> {
     let hash = match child.signature_algorithm() {
         SignatureAlgorithm::Sha1WithRsa => HashAlg::Sha1,
         SignatureAlgorithm::Sha256WithRsa => HashAlg::Sha256,
-        _ => return false,
+        _ => return Ok(None),
     };
-    let Ok(key) = issuer.public_key() else {
-        return false;
-    };
-    match backend.load_public_key(key) {
-        Ok(ops) => ops.verify_pkcs1v15(hash, child.tbs_der(), child.signature()),
-        Err(_) => false,
+    for candidate in candidates {
+        if candidate.subject_der() != child.issuer_der() {
+            continue;
+        }
+        let Ok(key) = candidate.public_key() else {
+            continue;
+        };
+        let Ok(ops) = backend.load_public_key(key) else {
+            continue;
+        };
+        if ops.verify_pkcs1v15(hash, child.tbs_der(), child.signature())? {
+            return Ok(Some(candidate));
+        }
     }
+    Ok(None)
 }

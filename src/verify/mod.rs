@@ -2,8 +2,10 @@
 
 mod cache;
 mod chain;
+mod policy;
 mod trust;
 mod verifier;
 
-pub use trust::{CustomTrust, TrustProfile, TEST_IDENTITY, UNIONPAY_IDENTITY};
+pub use policy::{MIN_RSA_BITS, MIN_RSA_BITS_LEGACY_500, TEST_IDENTITY, UNIONPAY_IDENTITY};
+pub use trust::{CustomTrust, TrustProfile};
 pub use verifier::Verifier;

@@ -1,6 +1,7 @@
 //! Trust profiles: which root and middle a UnionPay signing certificate must chain to,
 //! and which CN identities are accepted.
 
+use super::policy::check_anchor;
 use crate::error::{Error, ErrorCode, Result};
 use crate::pki::Certificate;
 
@@ -9,11 +10,6 @@ const TEST_MIDDLE: &[u8] = include_bytes!("anchors/acp_test_middle.pem");
 const PROD_ROOT: &[u8] = include_bytes!("anchors/acp_prod_root.pem");
 const PROD_MIDDLE: &[u8] = include_bytes!("anchors/acp_prod_middle.pem");
 
-/// The identity (third `@` field of the CN) UnionPay's production certificates carry.
-pub const UNIONPAY_IDENTITY: &str = "中国银联股份有限公司";
-/// The identity older test certificates carry.
-pub const TEST_IDENTITY: &str = "00040000:SIGN";
-
 /// Which certificates to trust.
 #[derive(Clone, Debug)]
 pub enum TrustProfile {
@@ -21,7 +17,9 @@ pub enum TrustProfile {
     Production,
     /// UnionPay's test root and middle; CN identity 中国银联股份有限公司 or 00040000:SIGN.
     Test,
-    /// Roots and middles the caller gives (e.g. the local sandbox's).
+    /// Roots and middles the caller gives (e.g. the local sandbox's); each must be a CA
+    /// certificate. CN identity 中国银联股份有限公司, and 00040000:SIGN only when the
+    /// configuration asks for it.
     Custom(CustomTrust),
 }
 
@@ -32,18 +30,27 @@ pub struct CustomTrust {
     pub roots: Vec<Certificate>,
     /// Intermediates that a leaf may be issued by.
     pub middles: Vec<Certificate>,
-    /// Accept the old test identity `00040000:SIGN` as well as 中国银联股份有限公司.
+    /// Accept the old test identity `00040000:SIGN` as well as 中国银联股份有限公司. Off
+    /// by default: UnionPay's encryption certificates carry that identity too, so with
+    /// production anchors it would let an encryption certificate pass as a signer.
     pub allow_test_identity: bool,
 }
 
 impl CustomTrust {
-    /// From PEM or DER bytes of roots and middles (each input may hold several PEM blocks).
+    /// From PEM or DER bytes of roots and middles (each input may hold several PEM
+    /// blocks); the test identity is not accepted (see [`CustomTrust::allow_test_identity`]).
     pub fn from_pem(roots: &[&[u8]], middles: &[&[u8]]) -> Result<Self> {
         Ok(CustomTrust {
             roots: parse_all(roots)?,
             middles: parse_all(middles)?,
-            allow_test_identity: true,
+            allow_test_identity: false,
         })
+    }
+
+    /// The same trust, also accepting the old test identity `00040000:SIGN`.
+    pub fn with_test_identity(mut self) -> Self {
+        self.allow_test_identity = true;
+        self
     }
 }
 
@@ -98,27 +105,19 @@ impl TrustProfile {
         match self {
             TrustProfile::Production => embedded(PROD_ROOT, PROD_MIDDLE, false),
             TrustProfile::Test => embedded(TEST_ROOT, TEST_MIDDLE, true),
-            TrustProfile::Custom(c) => Ok(Anchors {
-                roots: c.roots.clone(),
-                middles: c.middles.clone(),
-                allow_test_identity: c.allow_test_identity,
-            }),
+            TrustProfile::Custom(c) => {
+                for root in &c.roots {
+                    check_anchor(root, "root")?;
+                }
+                for middle in &c.middles {
+                    check_anchor(middle, "middle")?;
+                }
+                Ok(Anchors {
+                    roots: c.roots.clone(),
+                    middles: c.middles.clone(),
+                    allow_test_identity: c.allow_test_identity,
+                })
+            }
         }
-    }
-}
-
-/// Whether the CN of `cert` names UnionPay under the policy (spec §5.2 step 4).
-pub(crate) fn identity_accepted(
-    cert: &Certificate,
-    allow_test_identity: bool,
-) -> std::result::Result<(), String> {
-    let cn = cert
-        .subject_cn()
-        .ok_or_else(|| "the certificate has no CN".to_owned())?;
-    let identity = cn.split('@').nth(2).unwrap_or_default();
-    if identity == UNIONPAY_IDENTITY || (allow_test_identity && identity == TEST_IDENTITY) {
-        Ok(())
-    } else {
-        Err(format!("the CN '{cn}' does not name {UNIONPAY_IDENTITY}"))
     }
 }

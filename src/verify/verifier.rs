@@ -3,10 +3,11 @@
 
 use super::cache::{CachedCert, CertCache};
 use super::chain::{check_validity, validate_chain, validate_links};
+use super::policy::{check_signing_key, printable, MIN_RSA_BITS, MIN_RSA_BITS_LEGACY_500};
 use super::trust::{Anchors, TrustProfile};
 use crate::crypto::{CryptoBackend, HashAlg};
 use crate::error::{Error, ErrorCode, Result, VerifyStep};
-use crate::form::{canonical_string, parse_notify_body, parse_sync_body, Fields};
+use crate::form::{ambiguity, canonical_string, parse_notify_body, parse_sync_body, Fields};
 use crate::pki::Certificate;
 use crate::secret::SecureKey;
 use crate::sign::{secure_key_signature, SignMethod, Version};
@@ -24,6 +25,7 @@ pub struct Verifier {
     backend: Arc<dyn CryptoBackend>,
     secure_key: Option<SecureKey>,
     verify_certs: Vec<Certificate>,
+    legacy_500_keys: bool,
     cache: CertCache,
 }
 
@@ -51,19 +53,38 @@ impl Verifier {
             backend,
             secure_key: None,
             verify_certs: Vec::new(),
+            legacy_500_keys: false,
             cache: CertCache::default(),
         })
     }
 
-    /// Also accept signMethod 11/12 messages signed with this secure key.
-    pub fn with_secure_key(mut self, key: SecureKey) -> Self {
+    /// Also accept signMethod 11/12 messages signed with this secure key. UnionPay's
+    /// public test key `88888888` is refused under the production profile.
+    ///
+    /// # Errors
+    /// [`ErrorCode::InvalidArgument`] for the public test key under production.
+    pub fn with_secure_key(mut self, key: SecureKey) -> Result<Self> {
+        if matches!(self.profile, TrustProfile::Production) && key.is_public_test_key() {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "the secure key 88888888 is UnionPay's public test key: anybody can sign with it, so it is refused with the production trust profile",
+            ));
+        }
         self.secure_key = Some(key);
-        self
+        Ok(self)
     }
 
     /// Also accept 5.0.0 messages signed by one of these certificates (looked up by certId).
+    /// Their keys must have at least 2048 bits unless [`Verifier::with_legacy_500_keys`].
     pub fn with_verify_certs(mut self, certs: Vec<Certificate>) -> Self {
         self.verify_certs = certs;
+        self
+    }
+
+    /// Accept 1024-bit keys in the 5.0.0 verify certificates (some legacy installations
+    /// still have them); 5.1.0 signing certificates always need 2048 bits.
+    pub fn with_legacy_500_keys(mut self, allow: bool) -> Self {
+        self.legacy_500_keys = allow;
         self
     }
 
@@ -77,6 +98,18 @@ impl Verifier {
         self.cache.len()
     }
 
+    /// Checks what verification checks of a signing certificate before the signature:
+    /// it chains to this profile's anchors, its CN names UnionPay, it may sign (not a CA,
+    /// digitalSignature, no unknown critical extension, not an encryption certificate) and
+    /// its key is strong enough. Validity is not checked (pass messages through
+    /// [`Verifier::verify_fields`] with their `now` for that).
+    ///
+    /// # Errors
+    /// The verification error of the first rule that fails.
+    pub fn check_signing_certificate(&self, cert: &Certificate) -> Result<()> {
+        validate_chain(cert, &self.anchors, self.backend.as_ref()).map(|_| ())
+    }
+
     /// Checks that a certificate UnionPay sent inside a verified message (the encryption
     /// certificate of a key update 95) chains to this profile's middle and root and is
     /// valid at `now`. The CN is not checked (see `validate_links`).
@@ -85,34 +118,36 @@ impl Verifier {
         check_validity(&chain, cert, now)
     }
 
-    /// Parses and verifies a synchronous response body (raw `k=v&…`).
+    /// Parses and verifies a synchronous response body (raw `k=v&…`). Returns the signed
+    /// fields: a field that arrived empty is not part of the signature, so it is dropped.
     pub fn verify_sync_body(&self, body: &[u8], now: Timestamp) -> Result<Fields> {
         let fields = parse_sync_body(body).map_err(as_parse_failure)?;
         self.verify_fields(&fields, now)?;
-        Ok(fields)
+        Ok(signed_only(fields))
     }
 
-    /// Parses and verifies a notification body (form-encoded). If verification fails and
-    /// some field arrived empty, it is retried without the empty fields (the Java SDK
-    /// drops them; spec §2.3).
+    /// Parses and verifies a notification body (form-encoded). Returns the signed fields:
+    /// fields that arrived empty are not signed (spec §2.3) and are dropped.
     pub fn verify_notify_body(&self, body: &[u8], now: Timestamp) -> Result<Fields> {
         let fields = parse_notify_body(body).map_err(as_parse_failure)?;
-        match self.verify_fields(&fields, now) {
-            Ok(()) => Ok(fields),
-            Err(first) => {
-                if !fields.iter().any(|(_, v)| v.is_empty()) {
-                    return Err(first);
-                }
-                let trimmed: Fields = fields.iter().filter(|(_, v)| !v.is_empty()).collect();
-                self.verify_fields(&trimmed, now).map_err(|_| first)?;
-                Ok(trimmed)
-            }
-        }
+        self.verify_fields(&fields, now)?;
+        Ok(signed_only(fields))
     }
 
-    /// Verifies a received field map.
+    /// Verifies a received field map. Empty values are not part of the signature: a
+    /// caller that keeps `fields` should drop them (the `verify_*_body` methods do).
+    ///
+    /// A message whose fields could be split another way under the same signature (a key
+    /// with `=` or `&`, a value with `&` outside `{…}`/`[…]` groups) is refused with
+    /// [`ErrorCode::AmbiguousMessage`] whatever its signature.
     pub fn verify_fields(&self, fields: &Fields, now: Timestamp) -> Result<()> {
         let parse = |code, msg: &str| Error::verify(code, VerifyStep::Parse, msg);
+        if let Some(why) = ambiguity(fields) {
+            return Err(parse(
+                ErrorCode::AmbiguousMessage,
+                &format!("the message is ambiguous under its signature: {why}"),
+            ));
+        }
         let signature = fields
             .get("signature")
             .filter(|s| !s.is_empty())
@@ -131,7 +166,7 @@ impl Verifier {
         let method = SignMethod::parse(method_text).map_err(|_| {
             parse(
                 ErrorCode::SignMethodUnsupported,
-                &format!("signMethod '{method_text}' is not supported"),
+                &format!("signMethod '{}' is not supported", printable(method_text)),
             )
         })?;
         let version = fields
@@ -146,7 +181,7 @@ impl Verifier {
                 Version::parse(v).map_err(|_| {
                     parse(
                         ErrorCode::SignMethodUnsupported,
-                        &format!("version '{v}' is not supported"),
+                        &format!("version '{}' is not supported", printable(v)),
                     )
                 })
             })?;
@@ -220,9 +255,18 @@ impl Verifier {
                 Error::verify(
                     ErrorCode::UnknownCertId,
                     VerifyStep::Chain,
-                    format!("no configured 5.0.0 verify certificate has certId '{cert_id}'"),
+                    format!(
+                        "no configured 5.0.0 verify certificate has certId '{}'",
+                        printable(cert_id)
+                    ),
                 )
             })?;
+        let min_bits = if self.legacy_500_keys {
+            MIN_RSA_BITS_LEGACY_500
+        } else {
+            MIN_RSA_BITS
+        };
+        check_signing_key(cert, min_bits)?;
         let key = self.load_key(cert)?;
         check_rsa_signature(key.as_ref(), HashAlg::Sha1, canonical, signature)
     }
@@ -282,7 +326,7 @@ fn check_rsa_signature(
             )
         })?;
     let digest_hex = hash.hex_digest(canonical.as_bytes());
-    if key.verify_pkcs1v15(hash, digest_hex.as_bytes(), &sig) {
+    if key.verify_pkcs1v15(hash, digest_hex.as_bytes(), &sig)? {
         Ok(())
     } else {
         Err(mismatch())
@@ -295,6 +339,14 @@ fn mismatch() -> Error {
         VerifyStep::Signature,
         "the signature does not match the message: a field was changed, a value was decoded or trimmed, or CRLF in signPubKeyCert became LF",
     )
+}
+
+fn signed_only(fields: Fields) -> Fields {
+    if fields.iter().any(|(_, v)| v.is_empty()) {
+        fields.iter().filter(|(_, v)| !v.is_empty()).collect()
+    } else {
+        fields
+    }
 }
 
 fn as_parse_failure(e: Error) -> Error {

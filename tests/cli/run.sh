@@ -30,7 +30,7 @@ expect_eq "$v" "True" "verify v1 notification"
 v=$(python3 -c "import json; d=json.load(open('$F/real-messages/v3_gateway_consume_notify_2018.json')); print(json.dumps(d))" \
   | "$ACP" verify --trust test --at "$(python3 -c "import json;t=json.load(open('$F/real-messages/v3_gateway_consume_notify_2018.json'))['txnTime'];print(f'{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}+08:00')")" | json 'd["verified"]')
 expect_eq "$v" "True" "verify v3 fields"
-v=$("$ACP" verify --secure-key 88888888 < $F/real-messages/v4_securekey11_notify_2018_key88888888.json | json 'd["verified"]')
+v=$("$ACP" verify --trust test --secure-key 88888888 < $F/real-messages/v4_securekey11_notify_2018_key88888888.json | json 'd["verified"]')
 expect_eq "$v" "True" "verify v4 secure key"
 
 # … and rejects each negative case at the right step, with exit code 1.
@@ -39,7 +39,12 @@ s=$(step_of --trust test --at 2026-11-25T00:00:00Z --body sync < $F/real-message
 s=$(sed 's/txnAmt=1&/txnAmt=2\&/' $F/real-messages/v2_query_response_2022.body.txt | step_of --trust test --at 2022-09-11T00:00:00Z --body sync); expect_eq "$s" "signature" "tampered amount"
 s=$(python3 -c "import sys; sys.stdout.write(open('$F/real-messages/v2_query_response_2022.body.txt').read().replace('\r\n','\n'))" | step_of --trust test --at 2022-09-11T00:00:00Z --body sync); expect_eq "$s" "signature" "LF instead of CRLF"
 s=$(step_of --trust production --at 2022-09-11T00:00:00Z --body sync < $F/real-messages/v2_query_response_2022.body.txt); expect_eq "$s" "chain" "test cert under production"
-s=$("$ACP" verify --secure-key 12345678 < $F/real-messages/v4_securekey11_notify_2018_key88888888.json | json 'd["step"]'); expect_eq "$s" "signature" "wrong secure key"
+s=$("$ACP" verify --trust test --secure-key 12345678 < $F/real-messages/v4_securekey11_notify_2018_key88888888.json | json 'd["step"]'); expect_eq "$s" "signature" "wrong secure key"
+# No silent default trust: --trust is required, and the public test key is refused for production.
+err=$("$ACP" verify --body sync < $F/real-messages/v2_query_response_2022.body.txt 2>&1 >/dev/null); code=$?
+if [ $code -ne 0 ] && echo "$err" | grep -q -- "--trust is required"; then ok; else bad "verify without --trust (exit $code): $err"; fi
+err=$("$ACP" verify --trust production --secure-key 88888888 < $F/real-messages/v4_securekey11_notify_2018_key88888888.json 2>&1 >/dev/null); code=$?
+if [ $code -ne 0 ] && echo "$err" | grep -q "public test key"; then ok; else bad "88888888 under production (exit $code): $err"; fi
 "$ACP" verify --trust test --body sync --at 2022-09-11T00:00:00Z < $F/real-messages/v2_query_response_2022.body.txt >/dev/null; expect_eq "$?" "0" "exit code on success"
 sed 's/txnAmt=1&/txnAmt=2\&/' $F/real-messages/v2_query_response_2022.body.txt | "$ACP" verify --trust test --body sync --at 2022-09-11T00:00:00Z >/dev/null; expect_eq "$?" "1" "exit code on failure"
 

@@ -189,7 +189,8 @@ pub fn assert_signed_by_merchant(request: &OutgoingRequest) {
         .load_public_key(cert.public_key().unwrap())
         .unwrap();
     assert!(
-        key.verify_pkcs1v15(HashAlg::Sha256, digest.as_bytes(), &sig),
+        key.verify_pkcs1v15(HashAlg::Sha256, digest.as_bytes(), &sig)
+            .unwrap(),
         "{:?}: the signature does not verify with the merchant certificate",
         request.api
     );

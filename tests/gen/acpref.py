@@ -13,6 +13,7 @@ import hashlib
 import os
 import subprocess
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -311,15 +312,89 @@ class Trust:
     middles: list = None
     verify_certs: list = None
     secure_key: str = None
+    allow_test_identity: bool = False  # custom only; test always, production never
 
     def identities(self) -> set[str]:
-        if self.kind == "production":
-            return {UNIONPAY_NAME}
-        return {UNIONPAY_NAME, TEST_IDENTITY}
+        if self.kind == "test" or (self.kind == "custom" and self.allow_test_identity):
+            return {UNIONPAY_NAME, TEST_IDENTITY}
+        return {UNIONPAY_NAME}
+
+
+# UnionPay's published encryption certificates (SHA-256 of the DER): never signers.
+KNOWN_ENCRYPTION_CERTS = {
+    "bd1f8a7d320737d4db64c1545151cef647f451f773391118ffb4d2d64b314bbc",
+    "0d5ddaeef73bf026dae5adb9d5f441d12bef0bba57b8916e97774ab40c2a2909",
+    "a0978b4299834680bd69ff9562c13669d5a256653459ef5a5cea52a5bddf53bb",
+    "d1921e89d5a69557107c624a29afac072eca59727f5d94b158c786eac8811a58",
+}
+# Extensions a verifier understands or may ignore; any other critical one refuses the leaf.
+UNDERSTOOD_EXTENSIONS = {
+    "2.5.29.19", "2.5.29.15", "2.5.29.14", "2.5.29.35", "2.5.29.37", "2.5.29.31", "2.5.29.32",
+    "2.5.29.17", "2.5.29.18", "1.3.6.1.5.5.7.1.1", "2.16.840.1.113730.1.1",
+}
+
+
+def ambiguous(fields: dict[str, str]) -> bool:
+    """Whether the fields could be re-split under the same canonical string: a key with
+    = & { } [ ] or a control character, a value with & outside {…}/[…] or unbalanced groups."""
+    for k, v in fields.items():
+        if any(c in "=&{}[]" or unicodedata.category(c) == "Cc" for c in k):
+            return True
+        depth = 0
+        for c in v:
+            if c in "{[":
+                depth += 1
+            elif c in "}]":
+                if depth == 0:
+                    return True
+                depth -= 1
+            elif c == "&" and depth == 0:
+                return True
+        if depth:
+            return True
+    return False
+
+
+def strong_rsa_key(cert: x509.Certificate, min_bits: int) -> bool:
+    try:
+        pub = cert.public_key()
+    except ValueError:  # cryptography refuses e < 3 outright
+        return False
+    e = pub.public_numbers().e
+    return e >= 3 and e % 2 == 1 and pub.key_size >= min_bits
+
+
+def check_leaf(leaf: x509.Certificate, trust: Trust) -> None:
+    """Name, usage and key rules of a signing certificate that chains."""
+    cns = leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    parts = cns[0].value.split("@") if len(cns) == 1 else []
+    if len(parts) != 4 or parts[2] not in trust.identities():
+        raise VerifyError(3005, "name")
+    try:
+        bc = leaf.extensions.get_extension_for_class(x509.BasicConstraints).value
+        if bc.ca:
+            raise VerifyError(3010, "chain", "a CA")
+    except x509.ExtensionNotFound:
+        pass
+    try:
+        ku = leaf.extensions.get_extension_for_class(x509.KeyUsage).value
+        if not ku.digital_signature:
+            raise VerifyError(3010, "chain", "no digitalSignature")
+    except x509.ExtensionNotFound:
+        pass
+    if any(e.critical and e.oid.dotted_string not in UNDERSTOOD_EXTENSIONS for e in leaf.extensions):
+        raise VerifyError(3010, "chain", "unknown critical extension")
+    if hashlib.sha256(leaf.public_bytes(serialization.Encoding.DER)).hexdigest() in KNOWN_ENCRYPTION_CERTS:
+        raise VerifyError(3010, "chain", "an encryption certificate")
+    if not strong_rsa_key(leaf, 2048):
+        raise VerifyError(3009, "chain", "weak key")
 
 
 def verify(fields: dict[str, str], trust: Trust, now: dt.datetime) -> None:
-    """Raises VerifyError(code, step) or returns None. Order: parse → chain → name → validity → signature."""
+    """Raises VerifyError(code, step) or returns None. Order: parse (ambiguity first) →
+    chain → name → usage and key (step chain) → validity → signature."""
+    if ambiguous(fields):
+        raise VerifyError(3011, "parse", "ambiguous")
     sig = fields.get("signature", "")
     if sig == "":
         raise VerifyError(3001, "parse", "no signature")
@@ -338,6 +413,8 @@ def verify(fields: dict[str, str], trust: Trust, now: dt.datetime) -> None:
         match = [c for c in (trust.verify_certs or []) if str(c.serial_number) == cid]
         if not match:
             raise VerifyError(3008, "chain", "unknown certId")
+        if not strong_rsa_key(match[0], 2048):
+            raise VerifyError(3009, "chain", "weak key")
         try:
             match[0].public_key().verify(base64.b64decode(sig, validate=True),
                                          sha1_hex(canon.encode()).encode(),
@@ -350,7 +427,7 @@ def verify(fields: dict[str, str], trust: Trust, now: dt.datetime) -> None:
     pem = fields.get("signPubKeyCert", "")
     try:
         leaf = x509.load_pem_x509_certificate(pem.encode("latin-1", "replace"))
-        if not isinstance(leaf.public_key(), rsa.RSAPublicKey):
+        if leaf.public_key_algorithm_oid != x509.oid.PublicKeyAlgorithmOID.RSAES_PKCS1_v1_5:
             raise ValueError("not RSA")
     except Exception:
         raise VerifyError(3003, "parse", "signPubKeyCert") from None
@@ -362,11 +439,7 @@ def verify(fields: dict[str, str], trust: Trust, now: dt.datetime) -> None:
             break
     if not ok:
         raise VerifyError(3004, "chain")
-    # name
-    cns = leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    parts = cns[0].value.split("@") if cns else []
-    if len(parts) < 3 or parts[2] not in trust.identities():
-        raise VerifyError(3005, "name")
+    check_leaf(leaf, trust)
     # validity
     if not (leaf.not_valid_before_utc <= now <= leaf.not_valid_after_utc):
         raise VerifyError(3006, "validity")

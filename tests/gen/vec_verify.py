@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import acpref as ref
 from vec_common import (
@@ -41,6 +42,18 @@ def sandbox_sign(fields: dict[str, str], cert_rel: str, key_rel: str, version="5
     if version == "5.1.0":
         m["signPubKeyCert"] = ref.pem_crlf(cert)
     _, m["signature"] = ref.rsa_sign_01(key, ref.canonical(m), version)
+    return m
+
+
+def e1_sign(fields: dict[str, str], cert_rel: str) -> dict[str, str]:
+    """A "signature" that verifies under public exponent 1: the PKCS#1 v1.5 encoding of the
+    digest itself (s^1 mod n = s), forged without any private key."""
+    cert = ref.load_cert(fx(cert_rel))
+    m = dict(fields, signPubKeyCert=ref.pem_crlf(cert))
+    digest = hashlib.sha256(ref.sha256_hex(ref.canonical(m).encode()).encode()).digest()
+    info = bytes.fromhex("3031300d060960864801650304020105000420") + digest
+    em = b"\x00\x01" + b"\xff" * (256 - 3 - len(info)) + b"\x00" + info
+    m["signature"] = b64(em)
     return m
 
 
@@ -83,15 +96,22 @@ def verify_file() -> VectorFile:
             "  notify  — a raw application/x-www-form-urlencoded notification body (string; parseNotify).",
             "`now` is the verification time (RFC 3339, UTC). Groups name the trust configuration:",
             "  trust=test        UnionPay's TEST root+middle (built in; `roots`/`middles` name the same files);",
-            "                    CN identity (3rd '@'-part of the first CN) must be 中国银联股份有限公司 or 00040000:SIGN;",
+            "                    the leaf has exactly one CN of exactly four '@'-parts, the third (the identity)",
+            "                    中国银联股份有限公司 or 00040000:SIGN;",
             "  trust=production  UnionPay's PRODUCTION root+middle (built in); identity must be 中国银联股份有限公司;",
-            "  trust=custom      the given `roots` and `middles` files; identity rule as for test;",
+            "  trust=custom      the given `roots` and `middles` files (CA certificates); identity 中国银联股份有限公司;",
             "  trust=certId      version 5.0.0: the verify certificate is the one in `verifyCerts` whose decimal serial",
             "                    equals the message's certId; SHA1withRSA over hex(SHA-1(canonical)); no chain/name check",
             "                    (`now` is inside the certificates' validity anyway);",
             "  trust=secureKey   signMethod 11/12 with `secureKey`.",
-            "Order of checks: parse → chain → name → validity (notBefore <= now <= notAfter, leaf) → signature.",
-            "Result valid: `fields` is the parsed map (everything received, signature included).",
+            "Order of checks: parse (a field set that could be split another way under the same signature",
+            "— a key with = & { } [ ], a value with & outside {…}/[…] or with unbalanced groups — is 3011",
+            "before anything else) → chain → name → usage and key (step chain: not a CA, digitalSignature when",
+            "keyUsage is present, no unknown critical extension, not one of UnionPay's encryption certificates",
+            "3010; RSA e odd and >= 3, modulus >= 2048 bits 3009) → validity (notBefore <= now <= notAfter,",
+            "leaf) → signature.",
+            "Result valid: `fields` is the signed map: everything received (signature included) except fields",
+            "whose value is empty, which are not signed.",
             "Result invalid: `errorCode` (src/error.rs) and `errorStep` (parse|chain|name|validity|signature).",
             "`canonicalSha256`, when present, is hex SHA-256 of the canonical string of the received map",
             "(implementations that attach it to errors or results must match it).",
@@ -119,6 +139,11 @@ def verify_file() -> VectorFile:
             "UnknownCertId": "No configured verify certificate has the message's certId.",
             "SecureKey": "signMethod 11/12 (secure key).",
             "WrongSecureKey": "Signed with a different secure key.",
+            "WeakKey": "The leaf chains, but its RSA key is refused (exponent 1, or 512 bits) before any backend sees it.",
+            "CertUsage": "The leaf chains and names UnionPay, but may not sign: a CA, no digitalSignature, an unknown critical extension, or UnionPay's encryption certificate.",
+            "CnLayout": "The leaf's CN is not exactly one CN of exactly four '@'-parts.",
+            "Ambiguous": "The canonical string could be split into other fields under the same signature.",
+            "EmptyValue": "A field arrived with an empty value: not signed, dropped from the verified fields.",
         },
     )
 
@@ -138,8 +163,8 @@ def verify_file() -> VectorFile:
             got = (e.code, e.step)
         assert got == expect, (comment, got, expect)
         if expect is None:
-            return g.add(comment, flags, "valid", bodyKind=kind, input=inp, now=now, fields=fields,
-                         canonicalSha256=csha)
+            return g.add(comment, flags, "valid", bodyKind=kind, input=inp, now=now,
+                         fields=ref.drop_empty(fields), canonicalSha256=csha)
         return g.add(comment, flags, "invalid", bodyKind=kind, input=inp, now=now,
                      errorCode=expect[0], errorStep=expect[1],
                      canonicalSha256=csha if expect[1] == "signature" else None)
@@ -265,6 +290,54 @@ def verify_file() -> VectorFile:
         "2025-03-01T00:00:00Z")
     add(g, t_sbx, "v2 (UnionPay test chain) under sandbox trust", ["RealMessage", "WrongTrust"], "fields",
         v2_fields(), NOW_V2, (3004, "chain"))
+    merchant = ref.load_cert(fx("fixtures/sandbox/merchant.pem"))
+
+    def neg(stem):
+        return f"fixtures/negative/{stem}.pem", f"fixtures/negative/{stem}.key.pem"
+
+    add(g, t_sbx, "leaf with public exponent 1 and a forged 'signature' equal to the padded digest",
+        ["WeakKey"], "fields", e1_sign(consume_notify_fields(merchant), "fixtures/negative/weak_e1_leaf.pem"),
+        NOW_SBX, (3009, "chain"))
+    add(g, t_sbx, "leaf with a 512-bit key, genuinely signed", ["WeakKey"], "fields",
+        sandbox_sign(consume_notify_fields(merchant), *neg("weak_512_leaf")), NOW_SBX, (3009, "chain"))
+    for stem, what in [("ca_leaf", "a CA certificate (basicConstraints cA)"),
+                       ("nosign_leaf", "keyUsage keyEncipherment without digitalSignature"),
+                       ("critical_ext_leaf", "an unknown critical extension")]:
+        add(g, t_sbx, f"leaf that may not sign: {what}", ["CertUsage"], "fields",
+            sandbox_sign(consume_notify_fields(merchant), *neg(stem)), NOW_SBX, (3010, "chain"))
+    add(g, t_sbx, "leaf CN with three '@'-parts (041@code@中国银联股份有限公司)", ["CnLayout", "WrongName"],
+        "fields", sandbox_sign(consume_notify_fields(merchant), *neg("three_part_cn_leaf")), NOW_SBX,
+        (3005, "name"))
+    add(g, t_sbx, "leaf with two CNs, UnionPay's first", ["CnLayout", "WrongName"], "fields",
+        sandbox_sign(consume_notify_fields(merchant), *neg("two_cn_leaf")), NOW_SBX, (3005, "name"))
+    add(g, t_sbx, "leaf with the test identity 00040000:SIGN under a custom trust that does not allow it",
+        ["TestIdentity", "WrongName"], "fields",
+        sandbox_sign(consume_notify_fields(merchant), *neg("testid_leaf")), NOW_SBX, (3005, "name"))
+    # A genuine failed notification whose reqReserved holds '&respCode=00…', and the field
+    # set an attacker re-splits from its canonical string (same signature, respCode 00).
+    failed = dict(consume_notify_fields(merchant), respCode="05", respMsg="失败",
+                  reqReserved="memo&respCode=00&respMsg=OK")
+    del failed["settleAmt"], failed["settleCurrencyCode"], failed["settleDate"]
+    genuine = sandbox_sign(failed, "fixtures/sandbox/sign.pem", "fixtures/sandbox/sign.key.pem")
+    forged = dict(genuine, reqReserved="memo", respCode="00",
+                  respMsg="OK&respCode=05&respMsg=失败")
+    assert ref.canonical(forged) == ref.canonical(genuine)
+    for kind, inp in [("fields", genuine), ("notify", ref.encode_form(genuine))]:
+        add(g, t_sbx, f"genuine notification whose reqReserved has a top-level '&' ({kind})",
+            ["Ambiguous", "Sandbox"], kind, inp, NOW_SBX, (3011, "parse"))
+    for kind, inp in [("fields", forged), ("notify", ref.encode_form(forged))]:
+        add(g, t_sbx, f"the same signature re-split into fields that say respCode 00 ({kind})",
+            ["Ambiguous", "Tampered"], kind, inp, NOW_SBX, (3011, "parse"))
+    keyed = sandbox_sign(dict(consume_notify_fields(merchant), **{"x=y": "1"}),
+                         "fixtures/sandbox/sign.pem", "fixtures/sandbox/sign.key.pem")
+    add(g, t_sbx, "a signed field whose key contains '='", ["Ambiguous", "Sandbox"], "fields", keyed,
+        NOW_SBX, (3011, "parse"))
+    r = add(g, t_sbx, "sandbox notification with an extra empty field (not signed, dropped)",
+            ["EmptyValue", "Sandbox", "FormEncoded"], "notify", ref.encode_form(sbx) + "&extraInfo=", NOW_SBX)
+    assert "extraInfo" not in r["fields"]
+    r = add(g, t_sbx, "sandbox sync body with an empty field (not signed, dropped)",
+            ["EmptyValue", "Sandbox", "Nested"], "sync", body + "&extraInfo=", NOW_SBX)
+    assert "extraInfo" not in r["fields"]
     add(g, t_sbx, "fake chain under sandbox trust", ["FakeChain"], "fields", fake, NOW_SBX, (3004, "chain"))
 
     # ---- 5.0.0 by certId ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../fuzz"
 toolchain=()
 if cargo +nightly --version >/dev/null 2>&1; then toolchain=(+nightly); else export RUSTC_BOOTSTRAP=1; fi
 cargo "${toolchain[@]}" fuzz build --fuzz-dir . -O >/dev/null 2>build.log || { cat build.log; exit 1; }
-for t in sync_response notification pem_der pkcs12; do
+for t in sync_response notification pem_der pkcs12 zip_archive recon_files customer_info; do
   corpus="$(mktemp -d)"
   cp seeds/"$t"/* "$corpus"/
   if cargo "${toolchain[@]}" fuzz run --fuzz-dir . -O "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 >run.log 2>&1; then

@@ -45,6 +45,8 @@ pub const ACP_RESULT_PEM_MALFORMED: acp_result = 2006;
 pub const ACP_RESULT_CERTIFICATE_MALFORMED: acp_result = 2007;
 /// CertificateKeyUnsupported: the certificate's key is not a usable RSA key.
 pub const ACP_RESULT_CERTIFICATE_KEY_UNSUPPORTED: acp_result = 2008;
+/// AnchorInvalid: a trust anchor or middle is not a usable CA certificate.
+pub const ACP_RESULT_ANCHOR_INVALID: acp_result = 2009;
 /// SignatureMissing: the message has no signature.
 pub const ACP_RESULT_SIGNATURE_MISSING: acp_result = 3001;
 /// SignMethodUnsupported: the message's signMethod/version is not supported.
@@ -61,6 +63,12 @@ pub const ACP_RESULT_CERT_NOT_VALID_NOW: acp_result = 3006;
 pub const ACP_RESULT_SIGNATURE_MISMATCH: acp_result = 3007;
 /// UnknownCertId: no verify certificate has the message's certId.
 pub const ACP_RESULT_UNKNOWN_CERT_ID: acp_result = 3008;
+/// WeakKey: the signing certificate's RSA key is too small or unsafe.
+pub const ACP_RESULT_WEAK_KEY: acp_result = 3009;
+/// CertUsageInvalid: the certificate may not sign messages.
+pub const ACP_RESULT_CERT_USAGE_INVALID: acp_result = 3010;
+/// AmbiguousMessage: the message is ambiguous under its signature.
+pub const ACP_RESULT_AMBIGUOUS_MESSAGE: acp_result = 3011;
 /// DuplicateKey: a key appears twice.
 pub const ACP_RESULT_DUPLICATE_KEY: acp_result = 4001;
 /// UnbalancedBraces: brace groups are unbalanced.
@@ -125,6 +133,7 @@ const ALL: &[(acp_result, &str)] = &[
         ACP_RESULT_CERTIFICATE_KEY_UNSUPPORTED,
         "CertificateKeyUnsupported",
     ),
+    (ACP_RESULT_ANCHOR_INVALID, "AnchorInvalid"),
     (ACP_RESULT_SIGNATURE_MISSING, "SignatureMissing"),
     (ACP_RESULT_SIGN_METHOD_UNSUPPORTED, "SignMethodUnsupported"),
     (ACP_RESULT_SIGNING_CERT_INVALID, "SigningCertInvalid"),
@@ -133,6 +142,9 @@ const ALL: &[(acp_result, &str)] = &[
     (ACP_RESULT_CERT_NOT_VALID_NOW, "CertNotValidNow"),
     (ACP_RESULT_SIGNATURE_MISMATCH, "SignatureMismatch"),
     (ACP_RESULT_UNKNOWN_CERT_ID, "UnknownCertId"),
+    (ACP_RESULT_WEAK_KEY, "WeakKey"),
+    (ACP_RESULT_CERT_USAGE_INVALID, "CertUsageInvalid"),
+    (ACP_RESULT_AMBIGUOUS_MESSAGE, "AmbiguousMessage"),
     (ACP_RESULT_DUPLICATE_KEY, "DuplicateKey"),
     (ACP_RESULT_UNBALANCED_BRACES, "UnbalancedBraces"),
     (ACP_RESULT_NOT_UTF8, "NotUtf8"),

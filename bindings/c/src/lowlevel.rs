@@ -53,7 +53,7 @@ pub unsafe extern "C" fn acp_verifier_new(
         let mut c = Config::parse(kv_list(config, n, "config")?)?;
         let mut v = Verifier::new(c.trust()?, default_backend())?;
         if let Some(key) = c.take("secureKey") {
-            v = v.with_secure_key(SecureKey::new(key)?);
+            v = v.with_secure_key(SecureKey::new(key)?)?;
         }
         v = v.with_verify_certs(c.verify_certs()?);
         c.finish()?;

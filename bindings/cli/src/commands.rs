@@ -80,7 +80,11 @@ pub fn sign(argv: &[String]) -> Result<ExitCode, String> {
 /// `acp verify …`: exit 0 and `{"verified":true,…}`, or exit 1 and the failure.
 pub fn verify(argv: &[String]) -> Result<ExitCode, String> {
     let args = Args::parse(argv, &["trust", "at", "secure-key", "verify-cert", "body"])?;
-    let profile = match args.one("trust").unwrap_or("test") {
+    // No default: which certificates a message must chain to is always a choice.
+    let trust = args.one("trust").ok_or_else(|| {
+        "--trust is required: test (UnionPay's test environment), production, or ROOT.pem,MIDDLE.pem (e.g. the local sandbox's: acp sandbox --print-trust)".to_owned()
+    })?;
+    let profile = match trust {
         "test" => TrustProfile::Test,
         "production" => TrustProfile::Production,
         files => {
@@ -97,7 +101,9 @@ pub fn verify(argv: &[String]) -> Result<ExitCode, String> {
     };
     let mut verifier = Verifier::new(profile, default_backend()).map_err(core)?;
     if let Some(key) = args.one("secure-key") {
-        verifier = verifier.with_secure_key(SecureKey::new(key).map_err(core)?);
+        verifier = verifier
+            .with_secure_key(SecureKey::new(key).map_err(core)?)
+            .map_err(core)?;
     }
     let mut certs = Vec::new();
     for path in args.all("verify-cert") {

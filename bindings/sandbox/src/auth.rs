@@ -86,9 +86,10 @@ pub fn authenticate(gw: &Gateway, f: &Fields) -> Outcome<Auth> {
                 .decode(signature)
                 .map_err(|_| codes::signature_failed())?;
             let digest_hex = HashAlg::Sha256.hex_digest(canonical_string(f).as_bytes());
-            if !cert
+            if cert
                 .key
                 .verify_pkcs1v15(HashAlg::Sha256, digest_hex.as_bytes(), &sig)
+                != Ok(true)
             {
                 return Err(codes::signature_failed());
             }

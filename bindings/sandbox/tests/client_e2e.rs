@@ -1823,11 +1823,26 @@ fn secure_key_merchants_sign_with_method_11_and_12_and_verify_the_answers() {
         (SignMethod::Sha256SecureKey, "11"),
         (SignMethod::Sm3SecureKey, "12"),
     ] {
-        let secure = env.client_with(|c| {
+        // Signing with a secure key does not make its signatures acceptable: that is a
+        // separate, explicit choice.
+        let signs_only = env.client_with(|c| {
             c.credentials = Credentials::SecureKey {
                 method,
                 key: SecureKey::new("88888888").unwrap(),
             }
+        });
+        let sms = sms_open(&signs_only, &env, DEBIT);
+        let body = env.send(&sms);
+        let err = signs_only
+            .handle_response(&sms, &body, env.now())
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::SignMethodUnsupported, "{err}");
+        let secure = env.client_with(|c| {
+            c.credentials = Credentials::SecureKey {
+                method,
+                key: SecureKey::new("88888888").unwrap(),
+            };
+            c.verify_secure_key = Some(SecureKey::new("88888888").unwrap());
         });
         let token = env.open_token_with(&secure, DEBIT);
         let (pay, outcome, _) = env.pay_with(&secure, &token, 300);

@@ -102,7 +102,8 @@ fn official_test_certificate_and_secure_key_are_accepted() {
     let verifier =
         unionpay_acp::Verifier::new(unionpay_acp::TrustProfile::Custom(trust), default_backend())
             .unwrap()
-            .with_secure_key(key);
+            .with_secure_key(key)
+            .unwrap();
     let r = verifier.verify_sync_body(&body, env.sb.now()).unwrap();
     assert_eq!((code(&r), r.get("signMethod")), ("00", Some("11")));
     // A wrong secure key: 11.

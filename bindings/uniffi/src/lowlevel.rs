@@ -72,7 +72,7 @@ impl Verifier {
     ) -> Result<Arc<Self>> {
         let mut v = unionpay_acp::Verifier::new(trust.to_core()?, self::backend(backend)?)?;
         if let Some(key) = secure_key {
-            v = v.with_secure_key(SecureKey::new(key)?);
+            v = v.with_secure_key(SecureKey::new(key)?)?;
         }
         if !verify_certs_500.is_empty() {
             let certs = verify_certs_500

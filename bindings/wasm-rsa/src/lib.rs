@@ -75,7 +75,7 @@ impl RsaPublicKey {
 
     /// Whether `sig` is an RSASSA-PKCS1-v1_5 signature of `msg` (`hash` as in `sign`).
     pub fn verify(&self, hash: u32, msg: &[u8], sig: &[u8]) -> bool {
-        hash_alg(hash).is_ok_and(|h| self.0.verify_pkcs1v15(h, msg, sig))
+        hash_alg(hash).is_ok_and(|h| self.0.verify_pkcs1v15(h, msg, sig) == Ok(true))
     }
 
     /// The raw public operation (RSAEP) on a block as long as the modulus.

@@ -152,17 +152,24 @@ struct HostPublicKey {
 }
 
 impl PublicKeyOps for HostPublicKey {
-    fn verify_pkcs1v15(&self, hash: HashAlg, msg: &[u8], sig: &[u8]) -> bool {
+    fn verify_pkcs1v15(&self, hash: HashAlg, msg: &[u8], sig: &[u8]) -> Result<bool> {
         let Some(name) = hash_id(hash) else {
-            return false;
+            return Ok(false);
         };
-        self.verify
-            .call(&[
-                JsValue::from_f64(name),
-                js_bytes(msg).into(),
-                js_bytes(sig).into(),
-            ])
-            .is_some_and(|ok| ok.is_truthy())
+        let verdict = self.verify.call(&[
+            JsValue::from_f64(name),
+            js_bytes(msg).into(),
+            js_bytes(sig).into(),
+        ]);
+        // Only a boolean counts: a truthy object (a Promise from an async WebCrypto
+        // verify, which resolves later and may resolve to false) is not a verdict.
+        match verdict.as_ref().and_then(JsValue::as_bool) {
+            Some(ok) => Ok(ok),
+            None => Err(Error::new(
+                ErrorCode::CryptoBackend,
+                "the host backend's verify callback did not return true or false (it threw, or returned another value such as a Promise: verification must answer synchronously)",
+            )),
+        }
     }
 
     fn encrypt_raw(&self, block: &[u8]) -> Result<Vec<u8>> {

@@ -94,7 +94,7 @@ impl Verifier {
         let mut v =
             unionpay_acp::Verifier::new(trust_profile(&trust).js()?, backend.inner.clone()).js()?;
         if let Some(key) = get_string(&options, "secureKey").js()? {
-            v = v.with_secure_key(SecureKey::new(key).js()?);
+            v = v.with_secure_key(SecureKey::new(key).js()?).js()?;
         }
         let certs = bytes_list(&crate::convert::get(&options, "verifyCerts"), "verifyCerts")
             .js()?
