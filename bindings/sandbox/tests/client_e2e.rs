@@ -443,7 +443,7 @@ fn front_open_form_cardholder_page_notifications_and_open_query() {
                     ("customPage".into(), "true".into()),
                     ("note".into(), "<b>\"x\" 'y'</b>".into()),
                 ],
-                front_fail_url: Some(env.inbox.url("/fail?a=1&b=<2>")),
+                front_fail_url: Some(env.inbox.url("/fail?a=1;b=<2>")),
                 req_reserved: Some(TRICKY_RESERVED.into()),
                 ..FrontOpenParams::default()
             },
