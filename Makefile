@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 FUZZ_SECONDS ?= 20
 
-.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test bench errors-json
+.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance bench errors-json
 
 ## The main job: a whole token payment flow against the local sandbox.
 demo:
@@ -12,7 +12,7 @@ demo:
 
 ## Every test suite of every language, then one closing line with the totals.
 test:
-	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check c-test python-test kotlin-test js-test fuzz
+	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check c-test python-test kotlin-test js-test conformance fuzz
 
 setup:
 	@bash tests/tools/install.sh
@@ -55,6 +55,11 @@ kotlin-test:
 ## Node: wasm build (wasm-bindgen-cli pinned), tsc, node:test, npm pack + fresh install.
 js-test:
 	bash npm/test.sh
+
+## The shared scenarios (tests/conformance/) in every language: one line per language,
+## `conformance <lang>: N passed, M failed`.
+conformance:
+	bash tests/conformance/run.sh
 
 fuzz:
 	bash tests/tools/fuzz.sh $(FUZZ_SECONDS)

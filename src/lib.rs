@@ -62,6 +62,8 @@ pub mod crypto;
 pub mod error;
 pub mod file;
 pub mod form;
+#[cfg(feature = "serde")]
+pub mod json;
 pub mod key;
 pub mod pki;
 pub mod secret;

@@ -94,6 +94,41 @@ impl StatusQueryParams {
     }
 }
 
+impl StatusQueryParams {
+    /// The next attempt of a status query this client built.
+    ///
+    /// # Errors
+    /// [`ErrorCode::InvalidArgument`] when `query` is not a status query (or lost what it
+    /// queried).
+    pub fn next_after(query: &OutgoingRequest) -> Result<Self> {
+        let not_a_query = || {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "a {} request is not a status query built by this library",
+                    query.api.name()
+                ),
+            )
+        };
+        if query.api != Api::StatusQuery {
+            return Err(not_a_query());
+        }
+        let signed = |key: &str| {
+            query
+                .fields
+                .get(key)
+                .map(str::to_owned)
+                .ok_or_else(not_a_query)
+        };
+        Ok(StatusQueryParams {
+            orig_order_id: signed("orderId")?,
+            orig_txn_time: signed("txnTime")?,
+            queried: query.queried.clone().ok_or_else(not_a_query)?,
+            attempt: query.attempt.saturating_add(1),
+        })
+    }
+}
+
 /// 95/00 encryption public key update query (certType 01). Run it daily or at startup;
 /// read the answer with [`Client::handle_key_update`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

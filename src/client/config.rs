@@ -40,6 +40,11 @@ impl EndpointKind {
 }
 
 /// The URLs of one environment.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoints {
     /// `…/gateway/api/frontTransReq.do`.
@@ -137,6 +142,11 @@ impl Environment {
 
 /// The `bizType` sent per API family (spec §3.2, §15.1, §15.20). The sources disagree for
 /// the follow-up transactions and the gateway accepts several, so each is configurable.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", default)
+)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BizTypes {
     /// Token product requests: open 79/xx, open query 78/02, SMS 77, delete 74/01, consume

@@ -18,6 +18,7 @@ mod followup;
 mod handle;
 mod html;
 mod key_update;
+mod lifecycle;
 mod notification;
 mod open;
 mod outcome;
@@ -38,6 +39,7 @@ pub use followup::{
 };
 pub use html::{auto_submit_page, escape_html, escape_into};
 pub use key_update::{KeyUpdate, KEY_UPDATE_INTERVAL_SECONDS};
+pub use lifecycle::{Exchange, NextStep, NotificationReply, StopReason, ANSWER_STATUS};
 pub use notification::{Notification, NotificationSource};
 pub use open::{
     ApplyTokenParams, BackOpenParams, FrontOpenParams, OpenAndPayParams, OpenQueryParams,

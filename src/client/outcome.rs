@@ -283,6 +283,21 @@ impl Outcome {
         }
     }
 
+    /// The respMsg that goes with [`Outcome::decisive_code`]; log it, it carries the
+    /// 7-digit detail code.
+    pub fn decisive_msg(&self) -> &str {
+        match self {
+            Outcome::Failed { resp_msg, .. } => resp_msg,
+            other => {
+                let r = other.response();
+                match r.orig_resp_code() {
+                    Some(_) => r.orig_resp_msg().unwrap_or_default(),
+                    None => r.resp_msg(),
+                }
+            }
+        }
+    }
+
     /// The respCode that decided the outcome (`origRespCode` for a found status query).
     pub fn decisive_code(&self) -> &str {
         match self {

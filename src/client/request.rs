@@ -76,6 +76,80 @@ impl fmt::Debug for OutgoingRequest {
 }
 
 impl OutgoingRequest {
+    /// Rebuilds a request from what identifies it: its API, URL and signed fields and, for
+    /// a status query, what it queried and its attempt. Everything else (endpoint, body,
+    /// orderId, txnTime, txnAmt, payTimeout, the front page) is derived from the signed
+    /// fields, so a stored request cannot say one thing in its fields and another beside
+    /// them.
+    ///
+    /// # Errors
+    /// [`ErrorCode::InvalidArgument`] when the fields are not a signed request of `api`
+    /// (txnType/txnSubType, txnTime, signature) or a status query lacks what it queried;
+    /// [`ErrorCode::InvalidTime`] / [`ErrorCode::InvalidAmount`] for a malformed
+    /// payTimeout or txnAmt.
+    pub fn from_signed(
+        api: Api,
+        url: String,
+        fields: Fields,
+        queried: Option<QueriedTxn>,
+        attempt: u32,
+    ) -> Result<Self> {
+        let not_signed = |what: &str| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!("the fields are not a signed {} request: {what}", api.name()),
+            )
+        };
+        if fields.get("txnType") != Some(api.txn_type())
+            || fields.get("txnSubType") != Some(api.txn_sub_type())
+        {
+            return Err(not_signed("txnType/txnSubType belong to another API"));
+        }
+        if fields.get("signature").is_none_or(str::is_empty) {
+            return Err(not_signed("no signature"));
+        }
+        let txn_time = fields
+            .get("txnTime")
+            .map(str::to_owned)
+            .ok_or_else(|| not_signed("no txnTime"))?;
+        let txn_amt = fields
+            .get("txnAmt")
+            .map(|v| {
+                v.parse::<u64>().map_err(|_| {
+                    Error::new(
+                        ErrorCode::InvalidAmount,
+                        "the signed txnAmt is not a number",
+                    )
+                })
+            })
+            .transpose()?;
+        let pay_timeout = fields
+            .get("payTimeout")
+            .map(Timestamp::parse_txn_time)
+            .transpose()?;
+        match (&queried, api == Api::StatusQuery) {
+            (Some(q), true) => q.check()?,
+            (None, false) => {}
+            (None, true) => return Err(not_signed("a status query must say what it queried")),
+            (Some(_), false) => return Err(not_signed("only a status query has 'queried'")),
+        }
+        let endpoint = api.endpoint();
+        Ok(OutgoingRequest {
+            api,
+            endpoint,
+            body: encode_form(&fields),
+            html: api.is_front().then(|| auto_submit_page(&url, &fields)),
+            url,
+            order_id: fields.get("orderId").map(str::to_owned),
+            txn_time,
+            txn_amt,
+            pay_timeout,
+            queried,
+            attempt: if api == Api::StatusQuery { attempt } else { 0 },
+            fields,
+        })
+    }
+
     /// The signed `txnAmt` in fen. Answers and notifications are matched against the
     /// signed fields, never against the side fields a host may have stored separately.
     pub fn signed_txn_amt(&self) -> Option<u64> {

@@ -17,6 +17,11 @@ pub struct Response {
 
 /// `tokenPayData` as received (spec §3.4).
 #[derive(Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct TokenPayData {
     /// `token`: pays like a card number; store it like one.
     pub token: Option<String>,

@@ -39,6 +39,11 @@ use std::fmt;
 /// The caps bound memory: the zlib layer stops inflating at `max_total_bytes`, and each
 /// member is inflated only up to the size the central directory declares, which must fit
 /// `max_entry_bytes` (and, summed, `max_total_bytes`) before anything is inflated.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", default)
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ArchiveLimits {
     /// Most bytes for the inflated ZIP archive, and for all members together (64 MiB).

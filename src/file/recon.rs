@@ -53,6 +53,11 @@ pub fn classify_member(name: &str) -> MemberKind {
 }
 
 /// The parsed contents of a reconciliation archive.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Reconciliation {
     /// Records of every ZM member, in archive order then line order.
@@ -74,6 +79,11 @@ impl Reconciliation {
 /// (credit positive, debit negative).
 ///
 /// [`SignedAmount::signed_fen`]: super::SignedAmount::signed_fen
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct ZmTotals {
     /// Number of records.

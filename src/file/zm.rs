@@ -61,6 +61,11 @@ pub const ZM_LINE_BYTES: usize = line_len(&WIDTHS);
 
 /// One ZM line. Text fields are GBK-decoded and trimmed (empty when blank); amounts are
 /// in fen. Field numbers and Chinese names are those of spec §10.4.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ZmRecord {
     /// 1 交易代码 (e.g. `S56` for consume; the full code table is not public).

@@ -14,6 +14,11 @@ pub const ZME_LINE_BYTES: usize = line_len(&WIDTHS);
 
 /// One ZME line: always the whole decoded text, and the fields when the line has the
 /// expected layout.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ZmeRecord {
     /// The 1-based line number in its file.

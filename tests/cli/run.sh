@@ -99,9 +99,9 @@ if [ $code -ne 0 ] && echo "$err" | grep -q 'refusing to overwrite' && [ "$(echo
 "$ACP" decode-file --out "$DF/parsed" --parse < "$DF/ok.body" > "$DF/parsed.jsonl"; expect_eq "$?" "0" "decode-file --parse exit code"
 expect_eq "$(wc -l < "$DF/parsed.jsonl" | tr -d ' ')" "9" "decode-file --parse: summary + 8 records"
 first=$(sed -n 2p "$DF/parsed.jsonl" | json 'd["txnCode"], d["traceNo"], d["traceTime"], d["panMasked"], d["amountFen"], d["queryId"], d["orderId"], d["merchantFee"], d["settleAmount"], d["merId"], d["termId"], d["medium"]')
-expect_eq "$first" "S56 190624 0906112203 622609******0048 476800 201509061122031906248 10078087 {'dc': 'D', 'fen': 2861} {'dc': 'C', 'fen': 473939} 802310048993424 01080209 7" "decode-file first record"
+expect_eq "$first" "S56 190624 0906112203 622609******0048 476800 201509061122031906248 10078087 -2861 473939 802310048993424 01080209 7" "decode-file first record"
 expect_eq "$(head -1 "$DF/parsed.jsonl" | json 'd["zmRecords"], d["zmTotals"]')" \
-  "8 {'amountFen': 1322700, 'merchantFeeFen': -7936, 'netSettleFen': 1314764, 'settleFen': 1314764}" "decode-file totals = RD report (13227.00, 79.36, 13147.64)"
+  "8 {'amountFen': 1322700, 'merchantFeeFen': -7936, 'netSettleFen': 1314764, 'records': 8, 'settleFen': 1314764}" "decode-file totals = RD report (13227.00, 79.36, 13147.64)"
 body76 $ZIP 98 > "$DF/98.body"
 err=$("$ACP" decode-file --out "$DF/none" < "$DF/98.body" 2>&1 >/dev/null); code=$?
 if [ $code -eq 1 ] && echo "$err" | grep -q 'respCode="98"' && [ "$(echo "$err" | wc -l)" -eq 1 ] && [ ! -e "$DF/none" ]; then ok; else bad "decode-file respCode 98 (exit $code): $err"; fi

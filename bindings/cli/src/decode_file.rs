@@ -4,13 +4,13 @@
 
 use crate::args::Args;
 use crate::host;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use unionpay_acp::crypto::default_backend;
 use unionpay_acp::file::{
     classify_member, decode_file_content, parse_archive, ArchiveLimits, NamedFile, Reconciliation,
-    SignedAmount, ZmRecord, ZmeRecord,
+    ZmRecord, ZmeRecord,
 };
 use unionpay_acp::form::parse_sync_body;
 use unionpay_acp::{CustomTrust, Error, Fields, Timestamp, TrustProfile, Verifier};
@@ -189,78 +189,24 @@ fn summary(
         let t = recon.zm_totals();
         v["zmRecords"] = json!(t.records);
         v["zmeRecords"] = json!(recon.zme.len());
-        v["zmTotals"] = json!({
-            "amountFen": t.amount_fen,
-            "merchantFeeFen": t.merchant_fee_fen,
-            "settleFen": t.settle_fen,
-            "netSettleFen": t.net_settle_fen,
-        });
+        v["zmTotals"] = serde_json::to_value(t).unwrap_or(Value::Null);
     }
     v
 }
 
-fn amount_json(a: SignedAmount) -> Value {
-    json!({"dc": a.direction.as_str(), "fen": a.fen})
+/// A ZM record in the core's JSON shape (the one every binding shares), tagged.
+fn zm_json(r: &ZmRecord) -> Value {
+    tagged("zm", serde_json::to_value(r))
 }
 
-fn zm_json(r: &ZmRecord) -> Value {
-    // Built from pairs: one json! literal this wide exceeds the macro recursion limit.
-    let pairs = [
-        ("type", json!("zm")),
-        ("txnCode", json!(r.txn_code)),
-        ("acquirerCode", json!(r.acquirer_code)),
-        ("senderCode", json!(r.sender_code)),
-        ("traceNo", json!(r.trace_no)),
-        ("traceTime", json!(r.trace_time.to_string())),
-        ("panMasked", json!(r.pan_masked)),
-        ("amountFen", json!(r.amount_fen)),
-        ("mcc", json!(r.mcc)),
-        ("terminalType", json!(r.terminal_type)),
-        ("queryId", json!(r.query_id)),
-        ("payMethodOld", json!(r.pay_method_old)),
-        ("orderId", json!(r.order_id)),
-        ("payCardType", json!(r.pay_card_type)),
-        ("origTraceNo", json!(r.orig_trace_no)),
-        ("origTxnTime", json!(r.orig_txn_time.map(|t| t.to_string()))),
-        ("merchantFee", json!(amount_json(r.merchant_fee))),
-        ("settleAmount", json!(amount_json(r.settle_amount))),
-        ("payMethod", json!(r.pay_method)),
-        ("groupMerId", json!(r.group_mer_id)),
-        ("txnType", json!(r.txn_type)),
-        ("txnSubType", json!(r.txn_sub_type)),
-        ("bizType", json!(r.biz_type)),
-        ("accType", json!(r.acc_type)),
-        ("billType", json!(r.bill_type)),
-        ("billNo", json!(r.bill_no)),
-        ("interactionMode", json!(r.interaction_mode)),
-        ("origQueryId", json!(r.orig_query_id)),
-        ("merId", json!(r.mer_id)),
-        ("splitMode", json!(r.split_mode)),
-        ("subMerId", json!(r.sub_mer_id)),
-        ("subMerAbbr", json!(r.sub_mer_abbr)),
-        (
-            "subMerSplitAmount",
-            json!(amount_json(r.sub_mer_split_amount)),
-        ),
-        ("netSettleAmount", json!(amount_json(r.net_settle_amount))),
-        ("termId", json!(r.term_id)),
-        ("reqReserved", json!(r.req_reserved)),
-        ("discountAmount", json!(amount_json(r.discount_amount))),
-        ("invoiceAmount", json!(amount_json(r.invoice_amount))),
-        ("installmentFee", json!(amount_json(r.installment_fee))),
-        ("installmentCount", json!(r.installment_count)),
-        ("medium", json!(r.medium)),
-        ("field41", json!(r.field41)),
-        ("reserved", json!(r.reserved)),
-    ];
-    Value::Object(
-        pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect::<Map<_, _>>(),
-    )
+fn tagged(kind: &str, v: serde_json::Result<Value>) -> Value {
+    let mut v = v.unwrap_or(Value::Null);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("type".to_owned(), json!(kind));
+    }
+    v
 }
 
 fn zme_json(r: &ZmeRecord) -> Value {
-    json!({"type": "zme", "lineNo": r.line_no, "text": r.text, "fields": r.fields})
+    tagged("zme", serde_json::to_value(r))
 }

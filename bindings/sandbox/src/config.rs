@@ -306,6 +306,15 @@ pub enum FaultAction {
         /// How many attempts are lost.
         attempts: u32,
     },
+    /// The request is processed, but its answer's signature is garbled in transit: the
+    /// client cannot verify it (for a money request the outcome is unknown; query).
+    BadSignature,
+    /// The notification of matching transactions is sent `copies` more times (UnionPay
+    /// repeats notifications: the merchant must book each only once).
+    NotifyRepeat {
+        /// Extra copies.
+        copies: u32,
+    },
     /// A status query (00/00) that finds the transaction answers this `origRespCode`
     /// instead of the transaction's own: `83` (issuer still processing), a code no table
     /// lists, or `12`, to show how a client reads what it cannot know.

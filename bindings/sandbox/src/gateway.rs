@@ -192,8 +192,12 @@ impl Gateway {
                     resp.set("respCode", "00");
                     resp.set("respMsg", codes::SUCCESS_MSG);
                 }
+                let mut body = self.signed_body(resp, &auth.method);
+                if matches!(cx.fault, Some(FaultAction::BadSignature)) {
+                    body = garble_signature(&body);
+                }
                 Answer {
-                    body: self.signed_body(resp, &auth.method),
+                    body,
                     html: false,
                     transport,
                     notices,
@@ -273,6 +277,7 @@ impl Gateway {
             notify: false,
             notified: false,
             notify_fail: 0,
+            notify_repeat: 0,
             front: false,
             awaiting_cardholder: false,
             refunded: 0,
@@ -333,12 +338,14 @@ impl Gateway {
             let Some(url) = t.back_url.clone() else {
                 continue;
             };
-            let fields = apis::notification_fields(self, &t);
-            out.push(Notice {
-                url,
-                fields: self.sign_fields(fields, &t.sign_method),
-                lose_attempts: t.notify_fail,
-            });
+            let fields = self.sign_fields(apis::notification_fields(self, &t), &t.sign_method);
+            for copy in 0..=t.notify_repeat {
+                out.push(Notice {
+                    url: url.clone(),
+                    fields: fields.clone(),
+                    lose_attempts: if copy == 0 { t.notify_fail } else { 0 },
+                });
+            }
         }
         out
     }
@@ -409,6 +416,20 @@ impl Gateway {
             notices: Vec::new(),
         }
     }
+}
+
+/// The body with one character of its signature changed.
+fn garble_signature(body: &str) -> String {
+    let Some(at) = body.find("signature=").map(|i| i + "signature=".len()) else {
+        return body.to_owned();
+    };
+    let mut out = body.to_owned();
+    let swapped = match out.get(at..=at) {
+        Some("A") => "B",
+        _ => "A",
+    };
+    out.replace_range(at..=at, swapped);
+    out
 }
 
 fn fault_reject(code: &str) -> Reject {

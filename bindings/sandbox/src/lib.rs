@@ -52,4 +52,4 @@ pub use material::{
     OFFICIAL_TEST_PFX, ROOT_PEM,
 };
 pub use notify::{AttemptOutcome, NotificationRecord, NotifyAttempt};
-pub use server::{Sandbox, SandboxHandle, StartError};
+pub use server::{Sandbox, SandboxHandle, StartError, SINK_PATH};

@@ -16,6 +16,9 @@ use std::time::Duration;
 use unionpay_acp::crypto::default_backend;
 use unionpay_acp::Timestamp;
 
+/// A backUrl on the sandbox itself that answers every notification with 200.
+pub const SINK_PATH: &str = "/_sandbox/sink";
+
 /// How long a `NoAnswer` fault holds a connection at most.
 const HOLD_MAX: Duration = Duration::from_secs(120);
 
@@ -252,6 +255,9 @@ fn route(gw: &Arc<Gateway>, queue: &NotifyQueue, req: HttpRequest) -> Handled {
             HttpResponse::json(serde_json::to_string_pretty(&*lock(&gw.faults)).unwrap_or_default())
         }
         ("POST", "/_sandbox/keys") => rotate(gw, &req.body),
+        // A backUrl that always answers 200: a merchant without its own receiver reads
+        // what was posted from GET /_sandbox/notifications.
+        ("POST", SINK_PATH) => HttpResponse::text(200, "ok"),
         ("GET", "/_sandbox/notifications") => notifications_json(queue),
         ("GET", "/_sandbox/state") => {
             HttpResponse::json(serde_json::to_string_pretty(&*lock(&gw.state)).unwrap_or_default())
@@ -297,7 +303,8 @@ fn index_text() -> String {
      GET|POST /_sandbox/clock             now=RFC3339 | advance=SECONDS\n\
      GET|POST /_sandbox/faults            add (card, txnType, orderId, action, ...) or clear=1\n\
      POST /_sandbox/keys                  rotate=enc2 | enc\n\
-     GET  /_sandbox/notifications         notifications and their attempts (JSON)\n\
+     GET  /_sandbox/notifications         notifications (body as posted) and their attempts (JSON)\n\
+     POST /_sandbox/sink                  a backUrl that answers 200 (read what came via /_sandbox/notifications)\n\
      GET  /_sandbox/state                 the state (JSON)\n"
         .to_owned()
 }
@@ -312,6 +319,7 @@ fn clock_json(gw: &Gateway) -> HttpResponse {
     HttpResponse::json(
         json!({
             "now": now.to_rfc3339(),
+            "unix": now.unix_seconds(),
             "beijing": now.to_txn_time(),
             "offsetSeconds": gw.clock.offset_seconds(),
             "clearingDate": crate::calendar::clearing_date(now, gw.rules.clearing_cutoff_minutes),
@@ -342,9 +350,10 @@ fn set_clock(gw: &Gateway, body: &[u8]) -> HttpResponse {
 
 /// `POST /_sandbox/faults`: `clear=1`, or a rule: `action` = delay (ms) | no_answer |
 /// drop (processed=true|false) | resp_code (code, truth=success|failure:XX|not_received,
-/// revealAfter) | decline (code) | notify_fail (attempts) | orig_code (code: what status
-/// queries show as origRespCode); filters `card`, `txnType` (comma list), `orderId`;
-/// `times`.
+/// revealAfter) | decline (code) | notify_fail (attempts) | notify_repeat (copies) |
+/// bad_signature |
+/// orig_code (code: what status queries show as origRespCode); filters `card`, `txnType`
+/// (comma list), `orderId`; `times`.
 fn faults(gw: &Gateway, body: &[u8]) -> HttpResponse {
     let f = match form(body) {
         Ok(f) => f,
@@ -378,10 +387,14 @@ fn faults(gw: &Gateway, body: &[u8]) -> HttpResponse {
             attempts: u32::try_from(num("attempts", 1)).unwrap_or(1),
         },
         "orig_code" => FaultAction::OrigRespCode { code },
+        "bad_signature" => FaultAction::BadSignature,
+        "notify_repeat" => FaultAction::NotifyRepeat {
+            copies: u32::try_from(num("copies", 1)).unwrap_or(1),
+        },
         other => {
             return HttpResponse::text(
                 400,
-                format!("unknown action '{other}': delay | no_answer | drop | resp_code | decline | notify_fail | orig_code\n"),
+                format!("unknown action '{other}': delay | no_answer | drop | resp_code | decline | notify_fail | notify_repeat | bad_signature | orig_code\n"),
             )
         }
     };
@@ -431,6 +444,7 @@ fn notifications_json(queue: &NotifyQueue) -> HttpResponse {
             json!({
                 "id": r.id,
                 "url": r.url,
+                "body": r.body,
                 "delivered": r.delivered,
                 "gaveUp": r.gave_up,
                 "attempts": r.attempts.iter().map(|a| json!({

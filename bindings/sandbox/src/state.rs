@@ -57,6 +57,9 @@ pub struct Txn {
     pub notified: bool,
     /// Notification attempts to lose (fault).
     pub notify_fail: u32,
+    /// Extra copies of the notification to send (fault).
+    #[serde(default)]
+    pub notify_repeat: u32,
     /// A front (browser) transaction.
     pub front: bool,
     /// Front order whose cardholder has not submitted yet (a query answers 34).

@@ -280,6 +280,7 @@ fn book(gw: &Gateway, st: &mut State, cx: &Ctx, resp: &mut Fields, b: Booking) -
     let mut forced: Option<String> = None;
     let mut reveal_at = cx.now.unix_seconds();
     let mut notify_fail = 0;
+    let mut notify_repeat = 0;
     match &cx.fault {
         Some(FaultAction::RespCode {
             code,
@@ -294,6 +295,7 @@ fn book(gw: &Gateway, st: &mut State, cx: &Ctx, resp: &mut Fields, b: Booking) -
         }
         Some(FaultAction::Decline { code }) => forced = Some(code.clone()),
         Some(FaultAction::NotifyFail { attempts }) => notify_fail = *attempts,
+        Some(FaultAction::NotifyRepeat { copies }) => notify_repeat = *copies,
         _ => {}
     }
     let code = forced.unwrap_or_else(|| {
@@ -316,6 +318,7 @@ fn book(gw: &Gateway, st: &mut State, cx: &Ctx, resp: &mut Fields, b: Booking) -
     txn.reveal_at = reveal_at;
     txn.notify = txn.back_url.is_some();
     txn.notify_fail = notify_fail;
+    txn.notify_repeat = notify_repeat;
     super::money_fields(gw, &txn, resp, false);
     resp.remove("accNo");
     resp.remove("payCardType");

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `make conformance`: every language's runner over tests/conformance/scenarios, one line
+# each: "conformance <lang>: N passed, M failed". Runners whose toolchain the earlier
+# suites set up (the npm package, the Python venv, the Kotlin build, the C build) reuse it.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+status=0
+line() { grep -E '^conformance [a-z]+: [0-9]+ passed, [0-9]+ failed' || { echo "conformance $1: 0 passed, 1 failed (the runner did not report)"; status=1; }; }
+
+cargo test -q -p acp-sandbox --test conformance -- --nocapture | line rust || status=1
+exit $status
