@@ -69,3 +69,4 @@ bench:
 
 errors-json:
 	$(CARGO) run --quiet -p acp-cli -- errors > errors.json
+	$(CARGO) run --quiet -p acp-cli -- settings > settings.json

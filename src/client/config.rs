@@ -43,7 +43,7 @@ impl EndpointKind {
 #[cfg_attr(
     feature = "serde",
     derive(serde::Serialize, serde::Deserialize),
-    serde(rename_all = "camelCase")
+    serde(rename_all = "camelCase", deny_unknown_fields)
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoints {
@@ -145,7 +145,7 @@ impl Environment {
 #[cfg_attr(
     feature = "serde",
     derive(serde::Serialize, serde::Deserialize),
-    serde(rename_all = "camelCase", default)
+    serde(rename_all = "camelCase", default, deny_unknown_fields)
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BizTypes {

@@ -26,6 +26,8 @@ mod pay;
 mod request;
 mod response;
 mod schedule;
+#[cfg(feature = "json")]
+pub mod settings;
 mod token;
 mod validate;
 

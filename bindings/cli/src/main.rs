@@ -24,6 +24,7 @@ commands:
                                        summary (--parse: + one JSON line per record); UNVERIFIED
                                        unless --trust is given
   errors                               the error catalogue (errors.json)
+  settings                             the client settings schema (settings.json)
   sandbox [--port N] [--bind ADDR] [--state DIR] [--notify-speed F] [--print-trust]
                                        run the local gateway sandbox (see `acp sandbox --help`)";
 
@@ -43,6 +44,10 @@ fn main() -> ExitCode {
         "decode-file" => decode_file::run(rest),
         "errors" => {
             print!("{}", unionpay_acp::error::catalogue_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        "settings" => {
+            print!("{}", unionpay_acp::client::settings::schema_json());
             Ok(ExitCode::SUCCESS)
         }
         "-h" | "--help" | "help" => {
