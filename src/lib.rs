@@ -60,6 +60,10 @@ pub mod card;
 pub mod client;
 pub mod crypto;
 pub mod error;
+#[cfg(feature = "uniffi")]
+pub mod ffi;
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("acp_core");
 pub mod file;
 pub mod form;
 #[cfg(feature = "serde")]

@@ -76,7 +76,6 @@ fn new_certificate_is_replaced_and_used_after_rebuilding() {
     let KeyUpdate::Replaced {
         cert_id,
         pem: got_pem,
-        cert,
         ..
     } = update
     else {
@@ -92,7 +91,7 @@ fn new_certificate_is_replaced_and_used_after_rebuilding() {
             .cert_id(),
         ENC2_CERT_ID
     );
-    let next = c.with_encryption_cert(*cert);
+    let next = c.with_encryption_cert_pem(got_pem.as_bytes()).unwrap();
     let open = next
         .build_sms(
             &SmsParams {

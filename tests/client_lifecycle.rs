@@ -244,7 +244,7 @@ fn a_money_notification_is_confirmed_by_a_query_and_a_forged_one_is_refused() {
         ("txnType", "01"),
     ]);
     let (reply, notification) = c.receive_notification(&body, now());
-    assert_eq!((reply.status, reply.body), (200, "ok"));
+    assert_eq!((reply.status, reply.body.as_str()), (200, "ok"));
     let n = notification.unwrap();
     let step = c.next_step_after_notification(&pay, &n, now()).unwrap();
     let (at, query, last) = expect_query(&step);
@@ -273,7 +273,7 @@ fn a_money_notification_is_confirmed_by_a_query_and_a_forged_one_is_refused() {
     assert_eq!(e.code(), ErrorCode::ResponseMismatch);
     // Forged: refused with 400.
     let (reply, result) = c.receive_notification(b"merId=777290058110097&respCode=00", now());
-    assert_eq!(reply, NotificationReply::REFUSED);
+    assert_eq!(reply, NotificationReply::refused());
     assert!(result.is_err());
 }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 /// Which UnionPay endpoint a request goes to (spec §1.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum EndpointKind {
     /// `frontTransReq.do`: the browser posts the auto-submit form there.
     Front,
@@ -46,6 +47,7 @@ impl EndpointKind {
     serde(rename_all = "camelCase", deny_unknown_fields)
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Endpoints {
     /// `…/gateway/api/frontTransReq.do`.
     pub front: String,
@@ -148,6 +150,7 @@ impl Environment {
     serde(rename_all = "camelCase", default, deny_unknown_fields)
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BizTypes {
     /// Token product requests: open 79/xx, open query 78/02, SMS 77, delete 74/01, consume
     /// 01/01 with a token. Default `000902`.

@@ -17,6 +17,7 @@ pub const KEY_UPDATE_INTERVAL_SECONDS: i64 = 24 * 3600;
 
 /// What the key update query found.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum KeyUpdate {
     /// UnionPay's certificate is the one configured.
     Unchanged {
@@ -25,15 +26,14 @@ pub enum KeyUpdate {
         /// When to ask again.
         next_check_at: Timestamp,
     },
-    /// UnionPay has another certificate (or none was configured): store `pem` and rebuild
-    /// the client with it ([`Client::with_encryption_cert`]).
+    /// UnionPay has another certificate (or none was configured; it chains to the trust
+    /// profile and is valid): store `pem` and go on with a client made with it
+    /// ([`Client::with_encryption_cert_pem`]). Nothing changes on its own.
     Replaced {
         /// The new `encryptCertId`.
         cert_id: String,
         /// The certificate as UnionPay sent it (PEM, CRLF line breaks).
         pem: String,
-        /// The parsed certificate, ready for [`Client::with_encryption_cert`].
-        cert: Box<EncryptionCert>,
         /// When to ask again.
         next_check_at: Timestamp,
     },
@@ -100,7 +100,6 @@ impl Client {
             KeyUpdate::Replaced {
                 cert_id,
                 pem,
-                cert: Box::new(cert),
                 next_check_at,
             }
         })

@@ -40,6 +40,7 @@ pub enum Exchange<'a> {
 
 /// Why the lifecycle stops without a final result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum StopReason {
     /// The query schedule is used up: the reconciliation file of the clearing day has the
     /// last word (download it with the file transfer and compare).
@@ -66,6 +67,7 @@ impl StopReason {
 
 /// What the host does next.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum NextStep {
     /// The result is known: success, failure (the money did not move) or no file.
     Final(Outcome),
@@ -108,31 +110,40 @@ impl NextStep {
 
 /// What to answer UnionPay's notification POST.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NotificationReply {
     /// The HTTP status: 200 once the notification verified (UnionPay stops resending it),
     /// 400 when it did not (it is not UnionPay's, or it was altered).
     pub status: u16,
     /// The body to send (UnionPay ignores it).
-    pub body: &'static str,
+    pub body: String,
 }
 
 impl NotificationReply {
     /// 200 `ok`: the notification verified. Answer it only once the notification is stored
     /// durably: UnionPay does not send it again.
-    pub const ACCEPTED: NotificationReply = NotificationReply {
-        status: 200,
-        body: "ok",
-    };
+    pub fn accepted() -> Self {
+        NotificationReply {
+            status: 200,
+            body: "ok".to_owned(),
+        }
+    }
+
     /// 400: the body did not verify; nothing was learned from it.
-    pub const REFUSED: NotificationReply = NotificationReply {
-        status: 400,
-        body: "invalid",
-    };
+    pub fn refused() -> Self {
+        NotificationReply {
+            status: 400,
+            body: "invalid".to_owned(),
+        }
+    }
+
     /// 503: the merchant could not store it; UnionPay sends it again later (spec §2.3).
-    pub const RETRY_LATER: NotificationReply = NotificationReply {
-        status: 503,
-        body: "retry later",
-    };
+    pub fn retry_later() -> Self {
+        NotificationReply {
+            status: 503,
+            body: "retry later".to_owned(),
+        }
+    }
 }
 
 impl Client {
@@ -249,15 +260,15 @@ impl Client {
 
     /// Verifies a notification UnionPay POSTed and says what to answer: the verified
     /// notification and 200 `ok` (answer it once the notification is stored; answer
-    /// [`NotificationReply::RETRY_LATER`] if storing fails), or the error and 400.
+    /// [`NotificationReply::retry_later`] if storing fails), or the error and 400.
     pub fn receive_notification(
         &self,
         body: &[u8],
         now: Timestamp,
     ) -> (NotificationReply, Result<Notification>) {
         match self.verify_notification(body, now) {
-            Ok(n) => (NotificationReply::ACCEPTED, Ok(n)),
-            Err(e) => (NotificationReply::REFUSED, Err(e)),
+            Ok(n) => (NotificationReply::accepted(), Ok(n)),
+            Err(e) => (NotificationReply::refused(), Err(e)),
         }
     }
 

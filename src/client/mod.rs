@@ -104,6 +104,16 @@ impl Client {
         next
     }
 
+    /// [`Client::with_encryption_cert`] from the PEM (or DER) a key update returned, read
+    /// with this client's crypto backend.
+    ///
+    /// # Errors
+    /// Certificate errors when `pem` is not a usable encryption certificate.
+    pub fn with_encryption_cert_pem(&self, pem: &[u8]) -> Result<Client> {
+        let cert = EncryptionCert::parse_with(pem, self.config.backend.as_ref())?;
+        Ok(self.with_encryption_cert(cert))
+    }
+
     /// The configuration.
     pub fn config(&self) -> &ClientConfig {
         &self.config

@@ -11,6 +11,7 @@ use crate::time::Timestamp;
 
 /// Who posted the notification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum NotificationSource {
     /// UnionPay's server, to `backUrl`: authoritative (after verification).
     Back,
@@ -26,6 +27,7 @@ pub enum NotificationSource {
 /// For money-moving transactions the official handler confirms a success with a status
 /// query before booking it (spec §7.5).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Notification {
     /// Back or front.
     pub source: NotificationSource,

@@ -18,6 +18,7 @@ pub const FRONT_FINAL_AFTER_PAY_TIMEOUT_SECONDS: i64 = 600;
 /// transaction with the same orderId and txnTime (the SMS of a consume shares both) is a
 /// mismatch, never a result.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct QueriedTxn {
     /// The queried transaction's API: one with an asynchronous result
     /// ([`Api::is_asynchronous`]).
@@ -135,6 +136,7 @@ pub(crate) fn not_queryable(api: Api) -> Error {
 
 /// Why an answer is not final.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PendingReason {
     /// 03/04/05/83 (timeout, unknown, accepted, issuer processing), 42/70/74/75, or a code
     /// this library does not know on a money-moving request (or as the queried
@@ -195,6 +197,7 @@ impl PendingReason {
 /// after its payTimeout. No answer at all is an error of the host's HTTP, not an outcome:
 /// see [`OutgoingRequest::outcome_unknown_without_answer`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Outcome {
     /// Done: a non-money request succeeded, or a status query found the transaction
     /// succeeded (`origRespCode` 00/A6).

@@ -24,6 +24,7 @@ pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded;charset=U
 /// [`html`](Self::html) to the browser. Keep it: [`Client::handle_response`] and
 /// [`Notification::matches`](super::Notification::matches) check answers against it.
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OutgoingRequest {
     /// Which API this is.
     pub api: Api,

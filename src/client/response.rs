@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 /// A verified response or notification. Only [`Client`] makes these, after the signature
 /// checked out, so every accessor reads authenticated data.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Response {
     fields: Fields,
 }
@@ -22,6 +23,7 @@ pub struct Response {
     derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TokenPayData {
     /// `token`: pays like a card number; store it like one.
     pub token: Option<String>,

@@ -45,6 +45,7 @@ use std::fmt;
     serde(rename_all = "camelCase", default)
 )]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ArchiveLimits {
     /// Most bytes for the inflated ZIP archive, and for all members together (64 MiB).
     pub max_total_bytes: usize,
@@ -68,6 +69,7 @@ impl Default for ArchiveLimits {
 
 /// One member of an archive: a safe relative name (`/`-separated) and its bytes.
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NamedFile {
     /// The member name, checked safe to join to an output directory.
     pub name: String,

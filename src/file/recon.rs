@@ -59,6 +59,7 @@ pub fn classify_member(name: &str) -> MemberKind {
     serde(rename_all = "camelCase")
 )]
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Reconciliation {
     /// Records of every ZM member, in archive order then line order.
     pub zm: Vec<ZmRecord>,
@@ -85,6 +86,7 @@ impl Reconciliation {
     serde(rename_all = "camelCase")
 )]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ZmTotals {
     /// Number of records.
     pub records: usize,

@@ -4,6 +4,7 @@ use std::fmt;
 
 /// Which way an amount moves, seen from the merchant (spec §10.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Direction {
     /// `D`: debited to the merchant (the merchant pays, e.g. the fee).
     Debit,
@@ -36,6 +37,7 @@ impl Direction {
 /// An amount in fen with a debit/credit mark, e.g. `D000000002861` = ¥28.61 paid by the
 /// merchant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SignedAmount {
     /// Debit, credit, or unmarked.
     pub direction: Direction,
@@ -71,6 +73,7 @@ impl Default for SignedAmount {
 
 /// A `MMDDhhmmss` time (no year: the reconciliation date supplies it), Beijing time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MonthDayTime {
     /// 1–12.
     pub month: u8,

@@ -67,6 +67,7 @@ pub const ZM_LINE_BYTES: usize = line_len(&WIDTHS);
     serde(rename_all = "camelCase")
 )]
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ZmRecord {
     /// 1 交易代码 (e.g. `S56` for consume; the full code table is not public).
     pub txn_code: String,

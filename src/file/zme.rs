@@ -20,6 +20,7 @@ pub const ZME_LINE_BYTES: usize = line_len(&WIDTHS);
     serde(rename_all = "camelCase")
 )]
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ZmeRecord {
     /// The 1-based line number in its file.
     pub line_no: usize,

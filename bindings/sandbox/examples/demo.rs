@@ -72,11 +72,11 @@ fn main() -> Result<()> {
     )?;
     let body = send(&req)?;
     match client.handle_key_update(&req, &body, now())? {
-        KeyUpdate::Replaced { cert_id, cert, .. } => {
+        KeyUpdate::Replaced { cert_id, pem, .. } => {
             println!(
                 "2. key update query: encryption certificate {cert_id} (chains to the sandbox CA)"
             );
-            client = client.with_encryption_cert(*cert);
+            client = client.with_encryption_cert_pem(pem.as_bytes())?;
         }
         KeyUpdate::Unchanged { cert_id, .. } => {
             println!("2. key update query: unchanged ({cert_id})")

@@ -256,8 +256,11 @@ impl Run {
                 let v: Value = serde_json::from_str(&to_json(&update)).unwrap();
                 expect_eq(&expect, "kind", v["kind"].clone())?;
                 expect_eq(&expect, "certId", v["certId"].clone())?;
-                if let KeyUpdate::Replaced { cert, .. } = update {
-                    self.client = self.client.with_encryption_cert(*cert);
+                if let KeyUpdate::Replaced { pem, .. } = update {
+                    self.client = self
+                        .client
+                        .with_encryption_cert_pem(pem.as_bytes())
+                        .map_err(|e| e.to_string())?;
                 }
                 Ok(())
             }

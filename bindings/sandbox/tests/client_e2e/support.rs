@@ -196,8 +196,8 @@ impl Env {
             .handle_key_update(&req, &body, env.now())
             .unwrap()
         {
-            KeyUpdate::Replaced { cert, .. } => {
-                env.client = env.client.with_encryption_cert(*cert);
+            KeyUpdate::Replaced { pem, .. } => {
+                env.client = env.client.with_encryption_cert_pem(pem.as_bytes()).unwrap();
             }
             other => panic!("a client without certificate must get Replaced, got {other:?}"),
         }

@@ -1,0 +1,157 @@
+//! What the uniffi bindings (Python, Kotlin) need of the core (feature `uniffi`): the
+//! namespace `acp_core` the boundary types register in (they derive `uniffi::Record`,
+//! `uniffi::Enum` or `uniffi::Object` where they are defined), the custom types, and the
+//! methods of those types that foreign code calls.
+
+mod error;
+
+pub use error::{error_catalogue, invalid_argument, testing_raise_error, AcpError, ErrorInfo};
+
+use crate::client::{Api, Outcome, PendingReason, Response, TokenPayData};
+use crate::file::{ArchiveLimits, NamedFile, Reconciliation};
+use crate::form::Fields;
+use crate::time::Timestamp;
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+// Sizes and counts (`usize` in Rust) cross as u64.
+uniffi::custom_type!(usize, u64, {
+    remote,
+    lower: |v| v as u64,
+    try_lift: |v| Ok(usize::try_from(v)?),
+});
+
+// Whole seconds; Python `datetime`, Kotlin `Instant`.
+uniffi::custom_type!(Timestamp, SystemTime, {
+    lower: |t| system_time(t),
+    try_lift: |t| Ok(timestamp(t)),
+});
+
+// An API by its name (`consume`, `sms_open`, …).
+uniffi::custom_type!(Api, String, {
+    lower: |a| a.name().to_owned(),
+    try_lift: |s| Ok(Api::from_name(&s)?),
+});
+
+// A field map as one JSON object of strings: one buffer per map instead of two per field
+// (the Python and Kotlin converters in uniffi.toml make it a dict / Map).
+uniffi::custom_type!(Fields, String, {
+    lower: |f| serde_json::to_string(&f).unwrap_or_default(),
+    try_lift: |s| Ok(serde_json::from_str::<Fields>(&s)?),
+});
+
+/// The core's timestamp as a `SystemTime` (a pure conversion; no clock is read).
+pub fn system_time(t: Timestamp) -> SystemTime {
+    let s = t.unix_seconds();
+    let d = Duration::from_secs(s.unsigned_abs());
+    let t = if s >= 0 {
+        UNIX_EPOCH.checked_add(d)
+    } else {
+        UNIX_EPOCH.checked_sub(d)
+    };
+    t.unwrap_or(UNIX_EPOCH)
+}
+
+/// A `SystemTime` as the core's whole-second timestamp (sub-seconds dropped).
+pub fn timestamp(t: SystemTime) -> Timestamp {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => Timestamp::from_unix_seconds(i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+        Err(e) => {
+            let d = e.duration();
+            let s = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+            Timestamp::from_unix_seconds(if d.subsec_nanos() > 0 { -s - 1 } else { -s })
+        }
+    }
+}
+
+/// The result of a foreign call.
+pub type FfiResult<T> = error::Result<T>;
+
+#[uniffi::export]
+impl Outcome {
+    /// `success`, `accepted`, `pending`, `failed` or `no_file`.
+    #[uniffi::method(name = "name")]
+    pub fn ffi_name(&self) -> String {
+        self.name().to_owned()
+    }
+
+    /// The respCode that decided it (`origRespCode` for a found status query).
+    #[uniffi::method(name = "decisive_code")]
+    pub fn ffi_decisive_code(&self) -> String {
+        self.decisive_code().to_owned()
+    }
+
+    /// The respMsg that goes with the decisive code.
+    #[uniffi::method(name = "decisive_msg")]
+    pub fn ffi_decisive_msg(&self) -> String {
+        self.decisive_msg().to_owned()
+    }
+
+    /// When to send the next status query.
+    #[uniffi::method(name = "query_at")]
+    pub fn ffi_query_at(&self) -> Option<Timestamp> {
+        self.query_at()
+    }
+
+    /// Why it is not final.
+    #[uniffi::method(name = "pending_reason")]
+    pub fn ffi_pending_reason(&self) -> Option<PendingReason> {
+        self.pending_reason()
+    }
+
+    /// The verified answer.
+    #[uniffi::method(name = "response")]
+    pub fn ffi_response(&self) -> Response {
+        self.response().clone()
+    }
+
+    /// The core's JSON shape (see `unionpay_acp::json`).
+    pub fn to_json(&self) -> String {
+        crate::json::to_json(self)
+    }
+}
+
+#[uniffi::export]
+impl Response {
+    /// One field.
+    #[uniffi::method(name = "get")]
+    pub fn ffi_get(&self, key: String) -> Option<String> {
+        self.get(&key).map(str::to_owned)
+    }
+
+    /// `tokenPayData`, parsed.
+    #[uniffi::method(name = "token_pay_data")]
+    pub fn ffi_token_pay_data(&self) -> FfiResult<Option<TokenPayData>> {
+        Ok(self.token_pay_data()?)
+    }
+
+    /// `customerInfo` parsed without decrypting (an `encryptedInfo` stays as it came).
+    #[uniffi::method(name = "customer_info")]
+    pub fn ffi_customer_info(&self) -> FfiResult<Option<HashMap<String, String>>> {
+        Ok(self.customer_info()?.map(|c| {
+            c.iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        }))
+    }
+
+    /// The members of a file-transfer answer.
+    #[uniffi::method(name = "files", default(limits = None))]
+    pub fn ffi_files(&self, limits: Option<ArchiveLimits>) -> FfiResult<Vec<NamedFile>> {
+        Ok(self.files(&limits.unwrap_or_default())?)
+    }
+
+    /// The reconciliation records of a file-transfer answer.
+    #[uniffi::method(name = "reconciliation", default(limits = None))]
+    pub fn ffi_reconciliation(&self, limits: Option<ArchiveLimits>) -> FfiResult<Reconciliation> {
+        Ok(self.reconciliation(&limits.unwrap_or_default())?)
+    }
+}
+
+#[uniffi::export]
+impl Reconciliation {
+    /// The core's JSON shape: identical in every language.
+    pub fn to_json(&self) -> String {
+        crate::json::to_json(self)
+    }
+}
