@@ -187,9 +187,11 @@ impl Settings {
             EnvironmentSetting::Named(n) => match n.as_str() {
                 "test" => Environment::Test,
                 "production" => Environment::Production,
-                other => return Err(bad(&format!(
+                other => {
+                    return Err(bad(&format!(
                     "environment is \"test\", \"production\" or {{\"baseUrl\": …}}, not '{other}'"
-                ))),
+                )))
+                }
             },
             EnvironmentSetting::BaseUrl { base_url } => {
                 Environment::Custom(Endpoints::for_base_url(&base_url)?)
