@@ -72,6 +72,13 @@ step "node --test"
 node --check examples/express.mjs
 node --test --test-reporter=spec test/*.test.mjs
 
+step "conformance scenarios (tests/conformance) through the package"
+if [ -n "${ACP_BIN:-}" ]; then
+  node test/conformance.mjs
+else
+  echo "skipped: no acp binary for the sandbox"
+fi
+
 step "npm pack + install into a fresh project"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
