@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { AcpError, Client, TransportError, danger, requestFromJson } from 'unionpay-acp';
+import { AcpError, Client, TransportError, danger, readReconciliationArchive, requestFromJson } from 'unionpay-acp';
 import { SKIP_WITHOUT_SANDBOX, addFault, orderId, startSandbox } from './sandbox.mjs';
 
 const fixture = (name) => readFileSync(new URL(`../../tests/fixtures/sandbox/${name}`, import.meta.url));
@@ -80,6 +80,15 @@ test('a request is the core\'s stored shape: JSON.stringify stores it, derived k
   assert.equal(next.query.attempt, 1);
   assert.ok(next.at >= Date.parse('2026-03-01T08:00:00Z') / 1000);
   assert.deepEqual(client.nextStep(pay, null, { now: new Date('2026-03-01T08:00:00Z') }), next);
+});
+
+test('readReconciliationArchive: a saved ZIP as the core\'s JSON', () => {
+  const tests = new URL('../../tests/', import.meta.url);
+  const zip = readFileSync(new URL('fixtures/recon/802310048993424_20150905.zip', tests));
+  const want = JSON.parse(readFileSync(new URL('conformance/expected/recon_sample.json', tests), 'utf8'));
+  assert.deepEqual(readReconciliationArchive(zip), want);
+  assert.throws(() => readReconciliationArchive(Buffer.from('not a zip')), (e) => e instanceof AcpError && e.kind === 'Format');
+  assert.throws(() => readReconciliationArchive(zip, { maxEntryBytes: 16 }), (e) => e instanceof AcpError && e.code === 4011);
 });
 
 test('HTTP against the sandbox', { skip: SKIP_WITHOUT_SANDBOX, timeout: 90_000 }, async (t) => {
