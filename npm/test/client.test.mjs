@@ -82,6 +82,20 @@ test('a request is the core\'s stored shape: JSON.stringify stores it, derived k
   assert.deepEqual(client.nextStep(pay, null, { now: new Date('2026-03-01T08:00:00Z') }), next);
 });
 
+test('certificate settings: PEM or DER Buffers, PEM text', async () => {
+  const { X509Certificate } = await import('node:crypto');
+  const der = new X509Certificate(fixture('enc.pem')).raw;
+  const params = { orderId: 'CERTS0000001', accNo: CARD.accNo, phoneNo: CARD.phoneNo };
+  const certIds = [fixture('enc.pem'), der, fixture('enc.pem').toString()].map(
+    (encryptionCert) => makeClient('http://127.0.0.1:9', { encryptionCert }).build('sms_open', params).fields.encryptCertId,
+  );
+  assert.deepEqual(certIds, ['7000000000021', '7000000000021', '7000000000021']);
+  const root = new X509Certificate(fixture('root.pem')).raw;
+  const c = makeClient('http://127.0.0.1:9', { trust: { roots: [root], middles: [fixture('middle.pem').toString()] } });
+  assert.equal(c.merId, '777290058110097');
+  assert.throws(() => makeClient('http://127.0.0.1:9', { trust: { roots: fixture('root.pem'), middles: [] } }), (e) => e instanceof AcpError && e.code === 1005);
+});
+
 test('readReconciliationArchive: a saved ZIP as the core\'s JSON', () => {
   const tests = new URL('../../tests/', import.meta.url);
   const zip = readFileSync(new URL('fixtures/recon/802310048993424_20150905.zip', tests));
