@@ -693,7 +693,8 @@ class Client {
     const request = requestFromJson(sent);
     let status;
     let body = EMPTY;
-    if (exchange !== null && exchange !== undefined) {
+    if (exchange === undefined) throw new TypeError('exchange is { status, body }, or null for no answer');
+    if (exchange !== null) {
       status = exchange.status;
       if (!Number.isInteger(status) || status < 0 || status > 65535) throw new TypeError('exchange.status must be the HTTP status');
       body = bytes(exchange.body ?? EMPTY, 'exchange.body');

@@ -80,6 +80,8 @@ test('a request is the core\'s stored shape: JSON.stringify stores it, derived k
   assert.equal(next.query.attempt, 1);
   assert.ok(next.at >= Date.parse('2026-03-01T08:00:00Z') / 1000);
   assert.deepEqual(client.nextStep(pay, null, { now: new Date('2026-03-01T08:00:00Z') }), next);
+  assert.throws(() => client.nextStep(pay), TypeError); // no answer is said with null
+  assert.throws(() => client.nextStep(pay, { status: '200', body: '' }), TypeError);
 });
 
 test('certificate settings: PEM or DER Buffers, PEM text', async () => {
