@@ -868,92 +868,6 @@ class Client {
     }
   }
 
-  // ---- one method per product API (params are the protocol's field names)
-
-  /** 01/01 consume (token or card), back. */
-  consume(params, options) {
-    return this.call('consume', params, options);
-  }
-  /** 99/01 reversal. */
-  reversal(params, options) {
-    return this.call('reversal', params, options);
-  }
-  /** 79/00 open through UnionPay's page: returns the request; serve `request.html`. */
-  frontOpen(params, options) {
-    return this.build('front_open', params, options);
-  }
-  /** 79/00 open with card data the merchant collected (back). */
-  backOpen(params, options) {
-    return this.call('back_open', params, options);
-  }
-  /** 78/02 open-status query. */
-  openQuery(params, options) {
-    return this.call('open_query', params, options);
-  }
-  /** 79/05 apply for a token by an open-and-pay's orderId. */
-  applyToken(params, options) {
-    return this.call('apply_token', params, options);
-  }
-  /** 74/01 delete token. */
-  deleteToken(params, options) {
-    return this.call('delete_token', params, options);
-  }
-  /** 79/03 update token. */
-  updateToken(params, options) {
-    return this.call('update_token', params, options);
-  }
-  /** 77/00 SMS before an open or update. */
-  smsOpen(params, options) {
-    return this.call('sms_open', params, options);
-  }
-  /** 77/01 SMS for real-name authentication. */
-  smsRealNameAuth(params, options) {
-    return this.call('sms_real_name_auth', params, options);
-  }
-  /** 77/02 SMS before a consume (same orderId, txnTime, txnAmt). */
-  smsConsume(params, options) {
-    return this.call('sms_consume', params, options);
-  }
-  /** 77/03 SMS for withholding. */
-  smsWithholding(params, options) {
-    return this.call('sms_withholding', params, options);
-  }
-  /** 77/04 SMS before a pre-auth. */
-  smsPreAuth(params, options) {
-    return this.call('sms_pre_auth', params, options);
-  }
-  /** 31/00 consume undo (void). */
-  consumeUndo(params, options) {
-    return this.call('consume_undo', params, options);
-  }
-  /** 04/00 refund. */
-  refund(params, options) {
-    return this.call('refund', params, options);
-  }
-  /** 00/00 status query by origOrderId/origTxnTime (see also `query(request)`). */
-  statusQuery(params, options) {
-    return this.call('status_query', params, options);
-  }
-  /** 02/01 pre-authorization. */
-  preAuth(params, options) {
-    return this.call('pre_auth', params, options);
-  }
-  /** 32/00 pre-auth undo. */
-  preAuthUndo(params, options) {
-    return this.call('pre_auth_undo', params, options);
-  }
-  /** 03/00 pre-auth completion. */
-  preAuthCompletion(params, options) {
-    return this.call('pre_auth_completion', params, options);
-  }
-  /** 33/00 pre-auth completion undo. */
-  completionUndo(params, options) {
-    return this.call('completion_undo', params, options);
-  }
-  /** 01/01 open-and-pay through UnionPay's page: returns the request; serve `request.html`. */
-  openAndPay(params, options) {
-    return this.build('open_and_pay', params, options);
-  }
   /**
    * 95/00 encryption key update query: checks UnionPay's encryption certificate against
    * the trust profile. Returns `{ update, client }`: `update` is the core's KeyUpdate
@@ -978,10 +892,23 @@ class Client {
     return { update: Object.freeze(JSON.parse(u.json)), client: new Client(new Derived(u.client(), this)) };
   }
 
-  /** 76/01 file transfer (reconciliation file of `settleDate`, MMDD). */
-  fileTransfer(params, options) {
-    return this.call('file_transfer', params, options);
-  }
+}
+
+// One method per product API of the core's catalogue (the camelCase of its name; params are
+// the protocol's field names): a front API returns its request (serve `request.html`: the
+// browser posts it), any other is built and sent. index.d.cts declares them.
+const APIS = Object.freeze(core.apiCatalogue().map((a) => Object.freeze(a)));
+for (const { name, front } of APIS) {
+  const method = name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+  if (Object.hasOwn(Client.prototype, method)) continue; // keyUpdateQuery has its own result
+  const fn = front
+    ? function buildFront(params, options) {
+        return this.build(name, params, options);
+      }
+    : function callApi(params, options) {
+        return this.call(name, params, options);
+      };
+  Object.defineProperty(Client.prototype, method, { value: fn, writable: true, configurable: true });
 }
 
 /**
@@ -1058,7 +985,7 @@ module.exports = {
   parseSignMethod: (text) => call(() => core.parseSignMethod(String(text))),
   pinBlock: (pin, pan) => call(() => core.pinBlock(String(pin), String(pan))),
   encodeForm: (fields) => call(() => core.encodeForm(json(fields))),
-  apiNames: () => core.apiNames(),
+  apiNames: () => APIS.map((a) => a.name),
   errorCatalogue: () => CATALOGUE,
   danger,
   hasNodeCrypto: HAS_NODE_CRYPTO,

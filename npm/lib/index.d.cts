@@ -346,29 +346,52 @@ export declare class Client {
   /** Follows the planner (sleep, POST the status query, `nextStep`) until `final` or `stop`, or a bound. */
   queryUntilFinal(target: Outcome | OutgoingRequest | string | NextStep, options?: QueryUntilFinalOptions): Promise<NextStep>;
 
+  // One method per product API (the core's catalogue; params are the protocol's field names).
+  /** 01/01 consume (token or card), back. */
   consume(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 99/01 reversal. */
   reversal(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 79/00 open through UnionPay's page: returns the request; serve `request.html`. */
   frontOpen(params: Params, options?: BuildOptions): OutgoingRequest;
+  /** 79/00 open with card data the merchant collected (back). */
   backOpen(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 78/02 open-status query. */
   openQuery(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 79/05 apply for a token by an open-and-pay's orderId. */
   applyToken(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 74/01 delete token. */
   deleteToken(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 79/03 update token. */
   updateToken(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 77/00 SMS before an open or update. */
   smsOpen(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 77/01 SMS for real-name authentication. */
   smsRealNameAuth(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 77/02 SMS before a consume (same orderId, txnTime, txnAmt). */
   smsConsume(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 77/03 SMS for withholding. */
   smsWithholding(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 77/04 SMS before a pre-auth. */
   smsPreAuth(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 31/00 consume undo (void). */
   consumeUndo(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 04/00 refund. */
   refund(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 00/00 status query by origOrderId/origTxnTime (see also `query(request)`). */
   statusQuery(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 02/01 pre-authorization. */
   preAuth(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 32/00 pre-auth undo. */
   preAuthUndo(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 03/00 pre-auth completion. */
   preAuthCompletion(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 33/00 pre-auth completion undo. */
   completionUndo(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 01/01 open-and-pay through UnionPay's page: returns the request; serve `request.html`. */
   openAndPay(params: Params, options?: BuildOptions): OutgoingRequest;
   /** Never changes this client: `client` is the one to go on with. */
   keyUpdateQuery(params: Params, options?: SendOptions): Promise<{ update: KeyUpdate; client: Client }>;
+  /** 76/01 file transfer (reconciliation file of `settleDate`, MMDD). */
   fileTransfer(params: Params, options?: SendOptions): Promise<Outcome>;
 }
 

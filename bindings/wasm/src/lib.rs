@@ -74,12 +74,18 @@ pub fn form_content_type() -> String {
     unionpay_acp::client::FORM_CONTENT_TYPE.to_owned()
 }
 
-/// Every API name, in catalogue order.
-#[wasm_bindgen(js_name = apiNames)]
-pub fn api_names() -> js_sys::Array {
+/// Every API, in catalogue order: `[{name, front}]` (`front`: posted by the browser, never
+/// by the host).
+#[wasm_bindgen(js_name = apiCatalogue)]
+pub fn api_catalogue() -> js_sys::Array {
     Api::ALL
         .iter()
-        .map(|a| JsValue::from_str(a.name()))
+        .map(|a| {
+            let o = js_sys::Object::new();
+            convert::set(&o, "name", a.name());
+            convert::set(&o, "front", a.is_front());
+            JsValue::from(o)
+        })
         .collect()
 }
 
