@@ -4,7 +4,8 @@
 #      compiler, pkg-config, valgrind and libcurl's headers (apt-get, only when missing);
 #   2. builds the Rust libraries and the acp sandbox (cargo, release profile);
 #   3. regenerates the header and FAILS if it differs from c-header/unionpay_acp.h;
-#   4. configures and builds the CMake project (libraries, pkg-config file, example, tests);
+#   4. configures and builds the CMake project (libraries, pkg-config file, example, tests),
+#      and compiles README.md's C quick start;
 #   5. runs ctest, then the example against the sandbox, then every test under valgrind;
 #   6. installs into a temporary prefix and builds a program through pkg-config.
 #
@@ -80,6 +81,13 @@ step "cmake configure + build ($build_dir)"
 cmake -S c-header -B "$build_dir" -DACP_VALGRIND=ON -DACP_BUILD_RUST=OFF \
   -DACP_CARGO_TARGET_DIR="$target_dir" -DACP_CARGO_PROFILE=release -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$build_dir" -j2 >/dev/null
+
+step "README.md: the C quick start compiles"
+awk '/^## Quick start \(C\)/ { q = 1 } q && /^```c$/ { c = 1; next } c && /^```$/ { exit } c && !/^#include/' \
+  README.md >"$build_dir/quick_start_body.inc"
+[[ -s $build_dir/quick_start_body.inc ]] || { echo "FAIL: no C quick start in README.md" >&2; exit 1; }
+cc -std=c11 -Wall -Wextra -Werror -fsyntax-only -I c-header -I c-header/examples -I "$build_dir" \
+  c-header/tests/quick_start.c
 
 # --- 5. tests ---------------------------------------------------------------------------
 step "ctest (vectors, misuse, errors, sandbox flow)"
