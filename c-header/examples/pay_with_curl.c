@@ -12,6 +12,7 @@
  *    "encryptionCert": "-----BEGIN CERTIFICATE-----\n…"}
  * and against UnionPay "environment": "test" (or "production") and "trust" the same word.
  * c-header/tests/run_example.sh runs it against a fresh sandbox. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
