@@ -6,7 +6,8 @@
 #   3. regenerates the header and FAILS if it differs from c-header/unionpay_acp.h;
 #   4. configures and builds the CMake project (libraries, pkg-config file, example, tests),
 #      and compiles README.md's C quick start;
-#   5. runs ctest, then the example against the sandbox, then every test under valgrind;
+#   5. runs ctest, the example against the sandbox, the conformance runner (every scenario
+#      of tests/conformance), then every test under valgrind;
 #   6. installs into a temporary prefix and builds a program through pkg-config.
 #
 #   bash c-header/test.sh                  # everything
@@ -76,7 +77,7 @@ elif ! diff -u c-header/unionpay_acp.h "$generated"; then
 fi
 echo "c-header/unionpay_acp.h is up to date"
 
-# --- 4. CMake: libraries, pkg-config file, example, tests -------------------------------
+# --- 4. CMake: libraries, pkg-config file, example, tests, conformance runner ------------
 step "cmake configure + build ($build_dir)"
 cmake -S c-header -B "$build_dir" -DACP_VALGRIND=ON -DACP_BUILD_RUST=OFF \
   -DACP_CARGO_TARGET_DIR="$target_dir" -DACP_CARGO_PROFILE=release -DCMAKE_BUILD_TYPE=Debug >/dev/null
@@ -98,6 +99,8 @@ if [[ -x $build_dir/pay_with_curl ]]; then
 else
   echo "SKIP: libcurl is not available; the example examples/pay_with_curl.c was not built"
 fi
+step "conformance: the C runner over tests/conformance/scenarios"
+ctest --test-dir "$build_dir" -L conformance --output-on-failure
 step "ctest under valgrind (--leak-check=full --error-exitcode=1)"
 ctest --test-dir "$build_dir" -L memcheck --output-on-failure -j2
 
