@@ -20,4 +20,13 @@ else
   fi
   node npm/test/conformance.mjs | line js || status=1
 fi
+
+# C: the runner and the sandbox that `bash c-header/test.sh` built.
+target=${CARGO_TARGET_DIR:-target}
+if [[ -x $target/c-header-build/conformance && -x $target/release/acp ]]; then
+  "$target/c-header-build/conformance" "$target/release/acp" tests | line c || status=1
+else
+  echo "conformance c: 0 passed, 1 failed (not built: run bash c-header/test.sh)"
+  status=1
+fi
 exit $status
