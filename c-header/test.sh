@@ -4,8 +4,10 @@
 #      compiler, pkg-config, valgrind and libcurl's headers (apt-get, only when missing);
 #   2. builds the Rust libraries and the acp sandbox (cargo, release profile);
 #   3. regenerates the header and FAILS if it differs from c-header/unionpay_acp.h;
-#   4. configures and builds the CMake project (libraries, pkg-config file, example, tests);
-#   5. runs ctest, then the example against the sandbox, then every test under valgrind;
+#   4. configures and builds the CMake project (libraries, pkg-config file, example, tests),
+#      and compiles README.md's C quick start;
+#   5. runs ctest, the example against the sandbox, the conformance runner (every scenario
+#      of tests/conformance), then every test under valgrind;
 #   6. installs into a temporary prefix and builds a program through pkg-config.
 #
 #   bash c-header/test.sh                  # everything
@@ -75,11 +77,18 @@ elif ! diff -u c-header/unionpay_acp.h "$generated"; then
 fi
 echo "c-header/unionpay_acp.h is up to date"
 
-# --- 4. CMake: libraries, pkg-config file, example, tests -------------------------------
+# --- 4. CMake: libraries, pkg-config file, example, tests, conformance runner ------------
 step "cmake configure + build ($build_dir)"
 cmake -S c-header -B "$build_dir" -DACP_VALGRIND=ON -DACP_BUILD_RUST=OFF \
   -DACP_CARGO_TARGET_DIR="$target_dir" -DACP_CARGO_PROFILE=release -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$build_dir" -j2 >/dev/null
+
+step "README.md: the C quick start compiles"
+awk '/^## Quick start \(C\)/ { q = 1 } q && /^```c$/ { c = 1; next } c && /^```$/ { exit } c && !/^#include/' \
+  README.md >"$build_dir/quick_start_body.inc"
+[[ -s $build_dir/quick_start_body.inc ]] || { echo "FAIL: no C quick start in README.md" >&2; exit 1; }
+cc -std=c11 -Wall -Wextra -Werror -fsyntax-only -I c-header -I c-header/examples -I "$build_dir" \
+  c-header/tests/quick_start.c
 
 # --- 5. tests ---------------------------------------------------------------------------
 step "ctest (vectors, misuse, errors, sandbox flow)"
@@ -90,6 +99,8 @@ if [[ -x $build_dir/pay_with_curl ]]; then
 else
   echo "SKIP: libcurl is not available; the example examples/pay_with_curl.c was not built"
 fi
+step "conformance: the C runner over tests/conformance/scenarios"
+ctest --test-dir "$build_dir" -L conformance --output-on-failure
 step "ctest under valgrind (--leak-check=full --error-exitcode=1)"
 ctest --test-dir "$build_dir" -L memcheck --output-on-failure -j2
 

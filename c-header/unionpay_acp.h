@@ -1,9 +1,11 @@
 /*
  * unionpay-acp: a sans-IO client for UnionPay online payments (ACP 5.1.0, token product).
- * The C API: opaque handles, key/value string lists, byte buffers, numeric result codes.
- * Every fallible function returns an acp_result (0 = ACP_RESULT_OK); details come from
- * acp_last_error_message. Strings the library returns as char * are freed with
- * acp_string_free; const char * results are borrowed from their handle.
+ * The C API: opaque handles, JSON and key/value strings, byte buffers, numeric result
+ * codes. A client is made from the settings JSON (settings.json); acp_client_next_step
+ * says what to do after each exchange. Every fallible function returns an acp_result
+ * (0 = ACP_RESULT_OK); details come from acp_last_error_message. Strings the library
+ * returns as char * are freed with acp_string_free; const char * results (and const
+ * handles) are borrowed from their handle.
  * License: MIT OR Apache-2.0.
  */
 
@@ -63,7 +65,31 @@ typedef enum {
 } acp_status;
 
 /**
- * One merchant's client: configuration, merchant key, trust anchors and the verified
+ * What the host does next (`acp_step_kind`).
+ */
+typedef enum {
+    /**
+     * Not a step: the argument was NULL or not live (see the last error).
+     */
+    ACP_STEP_INVALID = 0,
+    /**
+     * The result is known (`acp_step_outcome`): success, failure (the money did not
+     * move) or no file.
+     */
+    ACP_STEP_FINAL = 1,
+    /**
+     * POST the status query `acp_step_query` at `acp_step_at`, then ask again with its
+     * answer.
+     */
+    ACP_STEP_QUERY = 2,
+    /**
+     * Nothing more to do by querying now (`acp_step_stop_reason` says why).
+     */
+    ACP_STEP_STOP = 3,
+} acp_step_type;
+
+/**
+ * One merchant's client: settings, merchant key, trust anchors and the verified
  * certificate cache. Safe to use from several threads at once; free it once with
  * `acp_client_free` after every other use has finished.
  */
@@ -75,6 +101,11 @@ typedef struct acp_client acp_client;
  * outcome or notification (valid while that lives; never freed on its own).
  */
 typedef struct acp_fields acp_fields;
+
+/**
+ * The verified answer to a key update query (`acp_client_handle_key_update`).
+ */
+typedef struct acp_key_update acp_key_update;
 
 /**
  * A verified notification (UnionPay's POST to `backUrl`, or the browser's to
@@ -96,6 +127,11 @@ typedef struct acp_outcome acp_outcome;
 typedef struct acp_request acp_request;
 
 /**
+ * The next step of a request: free it with `acp_step_free`.
+ */
+typedef struct acp_step acp_step;
+
+/**
  * A message verifier with its trust anchors and certificate cache (thread-safe).
  */
 typedef struct acp_verifier acp_verifier;
@@ -108,7 +144,7 @@ typedef struct acp_verifier acp_verifier;
 typedef uint32_t acp_result;
 
 /**
- * One key/value pair of a list the caller passes in (parameters, configuration, fields).
+ * One key/value pair of a list the caller passes in (parameters, fields).
  * Both are NUL-terminated UTF-8 strings owned by the caller.
  */
 typedef struct {
@@ -423,19 +459,6 @@ acp_result acp_client_build(const acp_client *client,
                             acp_request **out);
 
 /**
- * Builds the status query (00/00) for `request`, a transaction sent earlier; `attempt`
- * is 1 for the first query (it drives the query schedule of the outcome).
- *
- * # Safety
- * `client` and `request` must be pointers this library returned; `out` valid.
- */
-acp_result acp_client_build_query(const acp_client *client,
-                                  const acp_request *request,
-                                  uint32_t attempt,
-                                  int64_t now,
-                                  acp_request **out);
-
-/**
  * Decrypts a value UnionPay encrypted to the merchant certificate (`accNo`, the
  * `encryptedInfo` of `customerInfo`) with the client's PFX key. The result is card data:
  * free it with `acp_string_free`, which wipes it.
@@ -454,26 +477,25 @@ acp_result acp_client_decrypt(const acp_client *client, const char *base64, char
 void acp_client_free(acp_client *client);
 
 /**
- * Verifies the answer to a `key_update_query` request. When UnionPay has another
- * encryption certificate, `*new_cert_pem` receives it (PEM; free with
- * `acp_string_free`): keep it and create a new client with it as `enc_cert`. When the
- * configured certificate is current, `*new_cert_pem` is set to NULL.
+ * Verifies the answer to a `key_update_query` request: `*out` says whether UnionPay
+ * replaced its encryption certificate (`acp_key_update_pem`) and when to ask again.
  *
  * # Safety
  * `client` and `request` must be pointers this library returned; `body` valid for
- * `len` bytes; `new_cert_pem` valid.
+ * `len` bytes; `out` valid.
  */
 acp_result acp_client_handle_key_update(const acp_client *client,
                                         const acp_request *request,
                                         const uint8_t *body,
                                         size_t len,
                                         int64_t now,
-                                        char **new_cert_pem);
+                                        acp_key_update **out);
 
 /**
  * Verifies the synchronous answer `body` to `request` and classifies it. A body that
- * does not verify is an error (kind Signature or Format), never a failed outcome: for a
- * money-moving request treat it as unknown and query.
+ * does not verify is an error (kind Signature or Format), never a failed outcome.
+ * `acp_client_next_step` does this and says what to do next (a status other than 200,
+ * no answer and an answer that does not verify included): prefer it.
  *
  * # Safety
  * `client` and `request` must be pointers this library returned; `body` valid for
@@ -487,39 +509,103 @@ acp_result acp_client_handle_response(const acp_client *client,
                                       acp_outcome **out);
 
 /**
- * Creates a client.
+ * Creates a client that signs with the merchant's PKCS#12 file (signMethod 01).
  *
- * `config` keys (values are strings):
- * - `merId` (required): the 15-digit merchant number;
- * - `environment` (required): `production`, `test`, or a base URL such as
- *   `http://127.0.0.1:8080` (the local sandbox: UnionPay's paths under it);
- * - `trust` (required): `production`, `test`, or `custom` with one or more
- *   `trustRootPem` and `trustMiddlePem` (PEM text) — which certificates answers and
- *   notifications must chain to;
- * - optional: `accessType` (0), `channelType` (07), `trId` (62000000001 for test and
- *   custom environments; required for token requests in production), `version`
- *   (5.1.0 or 5.0.0), `customerInfoMode` (`encrypted` or `plain`), `orderIdMaxLen` (32),
- *   `bizTypeToken`, `bizTypeStandard`, `bizTypeOpenAndPay`, `bizTypeUndoRefund`,
- *   `bizTypeQuery`, `bizTypeGeneric`, `bizTypePreauth`, `verifyCertPem` (5.0.0 verify
- *   certificates, repeatable), `verifySecureKey`;
- * - signing with a secure key instead of a PFX: `secureKey` and `signMethod` (11 or 12).
- *
- * `pfx`/`pfx_len` and `password`: the merchant's PKCS#12 file (signMethod 01); NULL and 0
- * when signing with a secure key. `enc_cert`/`enc_len`: UnionPay's encryption certificate
- * (PEM or DER; `encryptCertId`), needed to send card data; NULL and 0 when not known yet
- * (the key update query fetches it).
+ * `settings_json`: the client settings, the schema every binding shares (`settings.json`
+ * lists each name, type and default), e.g.
+ * `{"merId": "777290058110097", "environment": "test", "trust": "test",
+ *   "encryptionCert": "-----BEGIN CERTIFICATE-----…"}`; `environment` may be
+ * `{"baseUrl": "http://127.0.0.1:8080"}` (the local sandbox) and `trust`
+ * `{"roots": [PEM], "middles": [PEM]}`. An unknown name is `ACP_RESULT_INVALID_ARGUMENT`.
+ * `pfx`/`pfx_len` and `password`: the merchant's PKCS#12 file.
  *
  * # Safety
  * Pointers must be valid for the lengths given; strings NUL-terminated; `out` valid.
  */
-acp_result acp_client_new(const acp_kv *config,
-                          size_t n,
+acp_result acp_client_new(const char *settings_json,
                           const uint8_t *pfx,
                           size_t pfx_len,
                           const char *password,
-                          const uint8_t *enc_cert,
-                          size_t enc_len,
                           acp_client **out);
+
+/**
+ * Creates a client that signs with a secure key: `sign_method` `"11"` (SHA-256) or
+ * `"12"` (SM3). `settings_json` as for `acp_client_new`. Such a client cannot decrypt.
+ *
+ * # Safety
+ * Strings NUL-terminated; `out` valid.
+ */
+acp_result acp_client_new_with_secure_key(const char *settings_json,
+                                          const char *sign_method,
+                                          const char *secure_key,
+                                          acp_client **out);
+
+/**
+ * The next step for `sent` (a request of this client, or a step's status query) after
+ * the host sent it: `http_status` and `body` of the answer, or `http_status` -1 when
+ * there was none (connection error, timeout; `body` is then ignored). A status other
+ * than 200, no answer and an answer that does not verify all mean the same: for a
+ * money-moving request the outcome is unknown and a status query finds it; another
+ * request gets `ACP_STEP_STOP` (`no_answer`) or the error of its answer.
+ *
+ * # Safety
+ * `client` and `sent` must be pointers this library returned; `body` valid for `len`
+ * bytes; `out` valid.
+ */
+acp_result acp_client_next_step(const acp_client *client,
+                                const acp_request *sent,
+                                int32_t http_status,
+                                const uint8_t *body,
+                                size_t len,
+                                int64_t now,
+                                acp_step **out);
+
+/**
+ * The next step for `sent` after an outcome the host already has for it
+ * (`acp_client_handle_response`): final outcomes end it, accepted and pending ones are
+ * looked up on the query schedule.
+ *
+ * # Safety
+ * `client`, `sent` and `outcome` must be pointers this library returned; `out` valid.
+ */
+acp_result acp_client_next_step_after(const acp_client *client,
+                                      const acp_request *sent,
+                                      const acp_outcome *outcome,
+                                      int64_t now,
+                                      acp_step **out);
+
+/**
+ * The next step for `request` after a verified back notification about it: a
+ * money-moving request is confirmed by a status query at once, any other is final.
+ * `ACP_RESULT_RESPONSE_MISMATCH` when the notification is not about `request`.
+ *
+ * # Safety
+ * `client`, `request` and `notification` must be pointers this library returned; `out`
+ * valid.
+ */
+acp_result acp_client_next_step_after_notification(const acp_client *client,
+                                                   const acp_request *request,
+                                                   const acp_notification *notification,
+                                                   int64_t now,
+                                                   acp_step **out);
+
+/**
+ * Receives a back notification (the raw body UnionPay POSTed to `backUrl`):
+ * `*reply_status` is the HTTP status to answer the POST with, written whatever the
+ * result (200 once it verified: answer it only after storing the notification; 400 when
+ * it did not). On success `*out` is the verified notification; on failure the result is
+ * the verification error and `*out` is untouched.
+ *
+ * # Safety
+ * `client` must be a pointer this library returned; `body` valid for `len` bytes;
+ * `reply_status` and `out` valid.
+ */
+acp_result acp_client_receive_notification(const acp_client *client,
+                                           const uint8_t *body,
+                                           size_t len,
+                                           int64_t now,
+                                           uint16_t *reply_status,
+                                           acp_notification **out);
 
 /**
  * Verifies a front notification (the browser's POST to `frontUrl`): it only says where
@@ -536,9 +622,9 @@ acp_result acp_client_verify_front_notification(const acp_client *client,
 
 /**
  * Verifies a back notification: the raw form-encoded body UnionPay POSTed to `backUrl`
- * (not a framework's parsed parameters). Answer the POST with HTTP 200; notifications
- * repeat, so handle them idempotently. A notification for another merId is
- * `ACP_RESULT_RESPONSE_MISMATCH`.
+ * (not a framework's parsed parameters). `acp_client_receive_notification` also says
+ * what to answer. Notifications repeat: handle them idempotently. A notification for
+ * another merId is `ACP_RESULT_RESPONSE_MISMATCH`.
  *
  * # Safety
  * `client` must be a pointer this library returned; `body` valid for `len` bytes;
@@ -549,6 +635,20 @@ acp_result acp_client_verify_notification(const acp_client *client,
                                           size_t len,
                                           int64_t now,
                                           acp_notification **out);
+
+/**
+ * The same client with another encryption certificate (PEM or DER): what a key update
+ * returned (`acp_key_update_pem`). The new client shares the verified-certificate cache;
+ * free both.
+ *
+ * # Safety
+ * `client` must be a pointer this library returned; `cert` valid for `len` bytes; `out`
+ * valid.
+ */
+acp_result acp_client_with_encryption_cert(const acp_client *client,
+                                           const uint8_t *cert,
+                                           size_t len,
+                                           acp_client **out);
 
 /**
  * Builds a `customerInfo` value from `info` (keys `certifTp`, `certifId`, `customerNm`,
@@ -675,6 +775,50 @@ acp_result acp_form_encode(const acp_kv *fields, size_t n, char **out);
 acp_result acp_form_parse(uint32_t kind, const uint8_t *body, size_t len, acp_fields **out);
 
 /**
+ * UnionPay's current encryption certificate id (`encryptCertId`), owned by `key_update`.
+ *
+ * # Safety
+ * `key_update` must be NULL or a pointer this library returned.
+ */
+const char *acp_key_update_cert_id(const acp_key_update *key_update);
+
+/**
+ * Frees a key update. NULL is a no-op.
+ *
+ * # Safety
+ * `key_update` must be NULL or a pointer this library returned.
+ */
+void acp_key_update_free(acp_key_update *key_update);
+
+/**
+ * The key update as the core's JSON: `{"kind": "unchanged"|"replaced", "certId", "pem",
+ * "nextCheckAt"}` (free with `acp_string_free`).
+ *
+ * # Safety
+ * `key_update` must be a pointer this library returned; `out` valid.
+ */
+acp_result acp_key_update_json(const acp_key_update *key_update, char **out);
+
+/**
+ * When to send the next key update query (Unix seconds); 0 when `key_update` is NULL or
+ * not live.
+ *
+ * # Safety
+ * `key_update` must be NULL or a pointer this library returned.
+ */
+int64_t acp_key_update_next_check_at(const acp_key_update *key_update);
+
+/**
+ * When UnionPay replaced its encryption certificate: the new one (PEM, owned by
+ * `key_update`). Store it (it is the `encryptionCert` setting from now on) and go on with
+ * `acp_client_with_encryption_cert`. NULL when the configured certificate is current.
+ *
+ * # Safety
+ * `key_update` must be NULL or a pointer this library returned.
+ */
+const char *acp_key_update_pem(const acp_key_update *key_update);
+
+/**
  * Copies a description of the most recent failure on this thread into `buf`
  * (NUL-terminated UTF-8; empty when nothing failed yet), e.g.
  * `[1005 InvalidArgument] unknown API 'consum'; known: consume, …`.
@@ -713,6 +857,15 @@ const acp_fields *acp_notification_fields(const acp_notification *notification);
 void acp_notification_free(acp_notification *notification);
 
 /**
+ * The notification as the core's JSON (`{"source", "api", "success", "respCode", …,
+ * "fields"}`; free with `acp_string_free`).
+ *
+ * # Safety
+ * `notification` must be a pointer this library returned; `out` valid.
+ */
+acp_result acp_notification_json(const acp_notification *notification, char **out);
+
+/**
  * Whether the notification reports on `request`: same merId, orderId, txnTime,
  * txnType/txnSubType, and txnAmt when both carry one.
  *
@@ -747,6 +900,25 @@ const acp_fields *acp_outcome_fields(const acp_outcome *outcome);
 void acp_outcome_free(acp_outcome *outcome);
 
 /**
+ * The outcome as the core's JSON: `{"name", "decisiveCode", "decisiveMsg", "queryAt",
+ * "pendingReason", "response"}` (free with `acp_string_free`).
+ *
+ * # Safety
+ * `outcome` must be a pointer this library returned; `out` valid.
+ */
+acp_result acp_outcome_json(const acp_outcome *outcome, char **out);
+
+/**
+ * The outcome's name (`"success"`, `"accepted"`, `"pending"`, `"failed"`,
+ * `"no_file"`), as in its JSON; NULL for NULL or a handle that is not live. The string is
+ * static.
+ *
+ * # Safety
+ * `outcome` must be NULL or a pointer this library returned.
+ */
+const char *acp_outcome_name(const acp_outcome *outcome);
+
+/**
  * Why a pending outcome is not final (`"unknown"`, `"duplicate"`, `"mismatch"`,
  * `"not_found"`, `"awaiting_cardholder"`, `"too_frequent"`, `"query_rejected"`); NULL
  * for other outcomes. The string is static.
@@ -764,6 +936,15 @@ const char *acp_outcome_pending_reason(const acp_outcome *outcome);
  * `outcome` must be NULL or a pointer this library returned; `at` a valid pointer.
  */
 bool acp_outcome_query_at(const acp_outcome *outcome, int64_t *at);
+
+/**
+ * The reconciliation records of a file transfer's answer (its `fileContent` archive) as
+ * the core's JSON (free with `acp_string_free`).
+ *
+ * # Safety
+ * `outcome` must be a pointer this library returned; `out` valid.
+ */
+acp_result acp_outcome_reconciliation_json(const acp_outcome *outcome, char **out);
 
 /**
  * The respCode that decided the outcome (`origRespCode` for a status query that found
@@ -792,6 +973,15 @@ acp_status acp_outcome_status(const acp_outcome *outcome);
 acp_result acp_pin_block(const char *pin, const char *pan, uint8_t *out, size_t out_len);
 
 /**
+ * The reconciliation records of a reconciliation ZIP archive (what the file transfer
+ * downloads) as the core's JSON (free with `acp_string_free`).
+ *
+ * # Safety
+ * `zip` valid for `len`; `out` valid.
+ */
+acp_result acp_reconciliation_json(const uint8_t *zip, size_t len, char **out);
+
+/**
  * The form-encoded body (owned by `request`; NULL if `request` is NULL or not live).
  *
  * # Safety
@@ -816,6 +1006,15 @@ const acp_fields *acp_request_fields(const acp_request *request);
 void acp_request_free(acp_request *request);
 
 /**
+ * Reads a request stored with `acp_request_json` (or by another binding); its fields
+ * must be a signed request of its API. `ACP_RESULT_INVALID_ARGUMENT` otherwise.
+ *
+ * # Safety
+ * `json` a C string; `out` valid.
+ */
+acp_result acp_request_from_json(const char *json, acp_request **out);
+
+/**
  * Front transactions (front_open, open_and_pay) only: the auto-submit HTML page to
  * serve to the cardholder's browser; NULL for every other request.
  *
@@ -823,6 +1022,16 @@ void acp_request_free(acp_request *request);
  * `request` must be NULL or a pointer this library returned.
  */
 const char *acp_request_html(const acp_request *request);
+
+/**
+ * The request in the stored format `unionpay-acp/request@1` (JSON; free with
+ * `acp_string_free`): keep it with the order to follow the request up after a restart
+ * (`acp_request_from_json`). Any binding reads it back.
+ *
+ * # Safety
+ * `request` must be a pointer this library returned; `out` valid.
+ */
+acp_result acp_request_json(const acp_request *request, char **out);
 
 /**
  * The URL to POST the body to (owned by `request`; NULL if `request` is NULL or not live).
@@ -853,6 +1062,69 @@ acp_result acp_sign_fields(const acp_kv *fields,
                            char **digest_hex);
 
 /**
+ * A query step's time to send the query: writes Unix seconds to `*at` and returns true;
+ * returns false (and leaves `*at`) for other steps.
+ *
+ * # Safety
+ * `step` must be NULL or a pointer this library returned; `at` a valid pointer.
+ */
+bool acp_step_at(const acp_step *step, int64_t *at);
+
+/**
+ * Frees a step (and the query and outcome borrowed from it). NULL is a no-op.
+ *
+ * # Safety
+ * `step` must be NULL or a pointer this library returned.
+ */
+void acp_step_free(acp_step *step);
+
+/**
+ * The step as the core's JSON: `{"step": "final"|"query"|"stop", "outcome", "at",
+ * "query", "reason"}` (free with `acp_string_free`).
+ *
+ * # Safety
+ * `step` must be a pointer this library returned; `out` valid.
+ */
+acp_result acp_step_json(const acp_step *step, char **out);
+
+/**
+ * What the step is; `ACP_STEP_INVALID` for NULL or a handle that is not live.
+ *
+ * # Safety
+ * `step` must be NULL or a pointer this library returned.
+ */
+acp_step_type acp_step_kind(const acp_step *step);
+
+/**
+ * The step's outcome, borrowed from `step`: the final one, or the last answer's for a
+ * query or stop step; NULL when no answer came.
+ *
+ * # Safety
+ * `step` must be NULL or a pointer this library returned.
+ */
+const acp_outcome *acp_step_outcome(const acp_step *step);
+
+/**
+ * A query step's status query, borrowed from `step` (never freed on its own): POST it
+ * at `acp_step_at`, then pass it with its answer to `acp_client_next_step`. NULL for
+ * other steps.
+ *
+ * # Safety
+ * `step` must be NULL or a pointer this library returned.
+ */
+const acp_request *acp_step_query(const acp_step *step);
+
+/**
+ * Why a stop step stops (`"schedule_used_up"`: the reconciliation file decides;
+ * `"not_queryable"`; `"no_answer"`: send again with a new orderId if still wanted); NULL
+ * for other steps. The string is static.
+ *
+ * # Safety
+ * `step` must be NULL or a pointer this library returned.
+ */
+const char *acp_step_stop_reason(const acp_step *step);
+
+/**
  * Frees a string this library returned as `char *` (its bytes are wiped first). NULL is
  * a no-op; a string freed already, or not returned by this library, is left alone (the
  * last error says so).
@@ -871,14 +1143,15 @@ void acp_string_free(char *s);
 void acp_verifier_free(acp_verifier *verifier);
 
 /**
- * Creates a verifier. `config` keys: `trust` (`production`, `test`, or `custom` with
- * `trustRootPem` and `trustMiddlePem`), optional `secureKey` (signMethod 11/12 messages)
- * and `verifyCertPem` (5.0.0 messages, repeatable).
+ * Creates a verifier from the verification settings of the client settings schema
+ * (`settings.json`): `{"trust": "test" | "production" | {"roots": [PEM], "middles":
+ * [PEM]}, "verifySecureKey": "…", "verifyCerts500": [PEM], "legacy500Keys": false}`
+ * (only `trust` is required; other names are refused).
  *
  * # Safety
- * `config` valid for `n` entries; `out` valid.
+ * `settings_json` a C string; `out` valid.
  */
-acp_result acp_verifier_new(const acp_kv *config, size_t n, acp_verifier **out);
+acp_result acp_verifier_new(const char *settings_json, acp_verifier **out);
 
 /**
  * Parses and verifies a received body (`ACP_BODY_SYNC` or `ACP_BODY_NOTIFY`) at `now`;

@@ -72,6 +72,13 @@ step "node --test"
 node --check examples/express.mjs
 node --test --test-reporter=spec test/*.test.mjs
 
+step "conformance scenarios (tests/conformance) through the package"
+if [ -n "${ACP_BIN:-}" ]; then
+  node test/conformance.mjs
+else
+  echo "skipped: no acp binary for the sandbox"
+fi
+
 step "npm pack + install into a fresh project"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -85,7 +92,8 @@ mkdir "$tmp/app"
     const acp = require("unionpay-acp");
     const { Client, AcpError } = acp;
     if (typeof Client !== "function" || acp.apiNames().length !== 23) process.exit(1);
-    try { acp.parseSyncBody("a=1&a=2"); process.exit(1); } catch (e) { if (!(e instanceof AcpError) || e.code !== 4001) throw e; }
+    if (acp.parseSyncBody !== undefined) process.exit(1);
+    try { acp.danger.parseSyncBody("a=1&a=2"); process.exit(1); } catch (e) { if (!(e instanceof AcpError) || e.code !== 4001) throw e; }
     // The pure-Rust RSA module is packed too and loads on demand.
     const cert = new acp.EncryptionCert(require("fs").readFileSync(process.env.ENC_PEM), { backend: "portable" });
     if (Buffer.from(cert.encrypt("6216261000000000018"), "base64").length !== 256) process.exit(1);

@@ -1,20 +1,25 @@
-/* A token payment with libunionpay_acp and libcurl: open the card (SMS + back open),
- * pay 10.00 with the token (SMS + consume), then confirm with a status query.
+/* A token payment with libunionpay_acp and libcurl: open the card (SMS + back open), pay
+ * 10.00 with the token (SMS + consume), then follow the payment with query_until_final
+ * until it is final.
  *
- *   pay_with_curl BASE_URL MERCHANT_PFX PFX_PASSWORD ENC_CERT_PEM
+ *   pay_with_curl SETTINGS_JSON MERCHANT_PFX PFX_PASSWORD
  *
- * e.g. against the local sandbox (`acp sandbox` prints BASE_URL):
- *   pay_with_curl http://127.0.0.1:8080 tests/fixtures/sandbox/merchant.pfx 000000 \
- *                 tests/fixtures/sandbox/enc.pem
- * The sandbox's CA comes from BASE_URL/_sandbox/trust; against UnionPay use
- * "environment" = "test" or "production" and "trust" = the same word instead. */
+ * SETTINGS_JSON is a file with the client settings (the schema in settings.json), e.g.
+ * for the local sandbox (`acp sandbox` prints BASE_URL; its trust is
+ * tests/fixtures/sandbox/root.pem + middle.pem, its encryption certificate enc.pem):
+ *   {"merId": "777290058110097", "environment": {"baseUrl": "BASE_URL"},
+ *    "trust": {"roots": ["-----BEGIN CERTIFICATE-----\n…"], "middles": ["…"]},
+ *    "encryptionCert": "-----BEGIN CERTIFICATE-----\n…"}
+ * and against UnionPay "environment": "test" (or "production") and "trust" the same word.
+ * c-header/tests/run_example.sh runs it against a fresh sandbox. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "unionpay_acp.h"
+#include "query_until_final.h"
 
 typedef struct {
     char *data;
@@ -32,31 +37,42 @@ static size_t collect(char *p, size_t size, size_t n, void *userdata) {
     return size * n;
 }
 
-/* GET (body NULL) or POST a form; returns the answer (free it) or NULL. */
-static char *http(const char *url, const char *body, size_t *len) {
+/* host_io.post with libcurl: the status and body of any answer, -1 when none came. */
+static int curl_post(void *ctx, const char *url, const char *body, char **answer, size_t *len) {
+    (void)ctx;
     buffer b = {NULL, 0};
-    long status = 0;
+    long status = -1;
     CURL *curl = curl_easy_init();
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/x-www-form-urlencoded;charset=UTF-8");
     curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-    if (body) {
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    }
     CURLcode rc = curl_easy_perform(curl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
-    if (rc != CURLE_OK || status != 200) {
-        fprintf(stderr, "HTTP %s: %s (status %ld)\n", url, curl_easy_strerror(rc), status);
+    if (rc != CURLE_OK) {
+        fprintf(stderr, "POST %s: %s (no answer)\n", url, curl_easy_strerror(rc));
         free(b.data);
-        return NULL;
+        return -1;
     }
+    *answer = b.data;
     *len = b.len;
-    return b.data;
+    return (int)status;
+}
+
+static int64_t wall_now(void *ctx) {
+    (void)ctx;
+    return (int64_t)time(NULL);
+}
+
+static void wall_sleep(void *ctx, int64_t seconds) {
+    (void)ctx;
+    struct timespec t = {(time_t)seconds, 0};
+    nanosleep(&t, NULL);
 }
 
 static char *read_file(const char *path, size_t *len) {
@@ -76,6 +92,8 @@ static char *read_file(const char *path, size_t *len) {
     return buf;
 }
 
+static const char *text(const char *s) { return s ? s : ""; }
+
 static int fail(const char *what) {
     char msg[1024];
     size_t n;
@@ -84,119 +102,105 @@ static int fail(const char *what) {
     return 1;
 }
 
-/* Builds, sends and handles one request; 0 on success. The caller frees both outputs. */
-static int call(acp_client *client, const char *api, const acp_kv *params, size_t n, acp_request **req,
-                acp_outcome **outcome) {
-    size_t len = 0;
-    *req = NULL;
-    *outcome = NULL;
-    if (acp_client_build(client, api, params, n, (int64_t)time(NULL), req) != ACP_RESULT_OK) return fail(api);
-    char *answer = http(acp_request_url(*req), acp_request_body(*req), &len);
-    if (!answer) return 1;
-    acp_result rc = acp_client_handle_response(client, *req, (const uint8_t *)answer, len, (int64_t)time(NULL), outcome);
-    free(answer);
-    if (rc != ACP_RESULT_OK) return fail(api);
-    printf("%-12s status %d respCode %s %s\n", api, acp_outcome_status(*outcome), acp_outcome_resp_code(*outcome),
-           acp_fields_get(acp_outcome_fields(*outcome), "respMsg"));
+/* Builds and sends one request; 0 when it got a step, which it prints. The caller frees
+ * *req and *step. */
+static int call(const acp_client *client, const host_io *host, const char *api, const acp_kv *params, size_t n,
+                acp_request **req, acp_step **step) {
+    if (acp_client_build(client, api, params, n, host->now(host->ctx), req) != ACP_RESULT_OK) return fail(api);
+    if (send_request(client, *req, host, step) != ACP_RESULT_OK) return fail(api);
+    const acp_outcome *o = acp_step_outcome(*step);
+    int64_t at = 0;
+    printf("%-12s %-8s respCode %-2s %s", api, o ? acp_outcome_name(o) : "(none)", o ? acp_outcome_resp_code(o) : "",
+           o ? text(acp_fields_get(acp_outcome_fields(o), "respMsg")) : "");
+    if (acp_step_at(*step, &at)) printf(" -> status query in %llds", (long long)(at - host->now(host->ctx)));
+    printf("\n");
     return 0;
 }
 
+/* The step is final and says the request succeeded. */
+static int succeeded(const acp_step *step) {
+    return acp_step_kind(step) == ACP_STEP_FINAL && acp_outcome_status(acp_step_outcome(step)) == ACP_STATUS_SUCCESS;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 5) {
-        fprintf(stderr, "usage: %s BASE_URL MERCHANT_PFX PFX_PASSWORD ENC_CERT_PEM\n", argv[0]);
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s SETTINGS_JSON MERCHANT_PFX PFX_PASSWORD\n", argv[0]);
         return 2;
     }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    char url[512], *trust, *pfx, *enc, *middle;
-    size_t trust_len, pfx_len, enc_len;
-    snprintf(url, sizeof url, "%s/_sandbox/trust", argv[1]);
-    if (!(trust = http(url, NULL, &trust_len)) || !(middle = strstr(trust + 1, "-----BEGIN")) ||
-        !(pfx = read_file(argv[2], &pfx_len)) || !(enc = read_file(argv[4], &enc_len)))
+    size_t settings_len, pfx_len;
+    char *settings = read_file(argv[1], &settings_len);
+    char *pfx = settings ? read_file(argv[2], &pfx_len) : NULL;
+    if (!pfx) {
+        free(settings);
         return 1;
-    middle[-1] = '\0'; /* trust = root PEM, middle = middle PEM */
-
-    acp_kv config[] = {
-        {"merId", "777290058110097"}, {"environment", argv[1]}, {"trust", "custom"},
-        {"trustRootPem", trust},      {"trustMiddlePem", middle},
-    };
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    host_io host = {curl_post, wall_now, wall_sleep, NULL};
     acp_client *client = NULL;
-    if (acp_client_new(config, 5, (const uint8_t *)pfx, pfx_len, argv[3], (const uint8_t *)enc, enc_len, &client))
-        return fail("acp_client_new");
-
+    acp_request *sms = NULL, *req = NULL;
+    acp_step *step = NULL;
     char order[32], token[64] = "";
-    acp_request *sms = NULL, *req = NULL, *pay = NULL, *query = NULL;
-    acp_outcome *o = NULL;
     int failed = 1;
+    if (acp_client_new(settings, (const uint8_t *)pfx, pfx_len, argv[3], &client) != ACP_RESULT_OK) {
+        fail("acp_client_new");
+        goto out;
+    }
 
     /* Open the card: SMS (77/00), then the back open (79/00) with the SMS's orderId and
      * txnTime; the token comes back in tokenPayData. */
     snprintf(order, sizeof order, "EXOPEN%ld", (long)time(NULL));
     acp_kv sms_open[] = {{"orderId", order}, {"accNo", "6221558812340000"}, {"phoneNo", "13552535506"}};
-    if (call(client, "sms_open", sms_open, 3, &sms, &o)) goto out;
-    acp_outcome_free(o);
-    o = NULL;
+    if (call(client, &host, "sms_open", sms_open, 3, &sms, &step) || !succeeded(step)) goto out;
+    acp_step_free(step);
+    step = NULL;
     acp_kv back_open[] = {
         {"orderId", order},  {"txnTime", acp_fields_get(acp_request_fields(sms), "txnTime")},
         {"accNo", "6221558812340000"}, {"phoneNo", "13552535506"}, {"cvn2", "123"},
         {"expired", "2311"}, {"smsCode", "111111"},
     };
-    if (call(client, "back_open", back_open, 7, &req, &o)) goto out;
+    if (call(client, &host, "back_open", back_open, 7, &req, &step) || !succeeded(step)) goto out;
     acp_fields *tpd = NULL;
-    if (acp_fields_nested(acp_outcome_fields(o), "tokenPayData", &tpd) == ACP_RESULT_OK &&
+    if (acp_fields_nested(acp_outcome_fields(acp_step_outcome(step)), "tokenPayData", &tpd) == ACP_RESULT_OK &&
         acp_fields_get(tpd, "token"))
         snprintf(token, sizeof token, "%s", acp_fields_get(tpd, "token"));
     acp_fields_free(tpd);
-    acp_outcome_free(o);
-    o = NULL;
+    acp_step_free(step);
     acp_request_free(req);
     acp_request_free(sms);
+    step = NULL;
     sms = req = NULL;
     if (!token[0]) goto out;
 
-    /* Pay 10.00 (1000 fen): SMS (77/02), then consume (01/01). 00 means accepted. */
+    /* Pay 10.00 (1000 fen): SMS (77/02), then consume (01/01). An answer 00 is "accepted",
+     * not paid: the step is a status query, and the loop follows it to the end. */
     snprintf(order, sizeof order, "EXPAY%ld", (long)time(NULL));
     acp_kv sms_consume[] = {{"orderId", order}, {"txnAmt", "1000"}, {"token", token}};
-    if (call(client, "sms_consume", sms_consume, 3, &sms, &o)) goto out;
-    acp_outcome_free(o);
-    o = NULL;
+    if (call(client, &host, "sms_consume", sms_consume, 3, &sms, &step) || !succeeded(step)) goto out;
+    acp_step_free(step);
+    step = NULL;
     acp_kv consume[] = {
         {"orderId", order}, {"txnTime", acp_fields_get(acp_request_fields(sms), "txnTime")},
         {"txnAmt", "1000"}, {"token", token}, {"smsCode", "111111"},
         {"backUrl", "http://127.0.0.1:9/notify"}, /* your notification endpoint */
     };
-    if (call(client, "consume", consume, 6, &pay, &o)) goto out;
-    if (acp_outcome_status(o) != ACP_STATUS_ACCEPTED) goto out;
-    acp_outcome_free(o);
-    o = NULL;
-
-    /* The notification decides; without one, the status query does. */
-    size_t len = 0;
-    if (acp_client_build_query(client, pay, 1, (int64_t)time(NULL), &query)) {
+    if (call(client, &host, "consume", consume, 6, &req, &step)) goto out;
+    if (query_until_final(client, &step, &host, 40) != ACP_RESULT_OK) {
         fail("status query");
         goto out;
     }
-    char *answer = http(acp_request_url(query), acp_request_body(query), &len);
-    if (!answer) goto out;
-    acp_result rc = acp_client_handle_response(client, query, (const uint8_t *)answer, len, (int64_t)time(NULL), &o);
-    free(answer);
-    if (rc) {
-        fail("status query");
-        goto out;
-    }
-    printf("payment %s: %s (origRespCode %s, queryId %s)\n", order,
-           acp_outcome_status(o) == ACP_STATUS_SUCCESS ? "succeeded" : "not confirmed", acp_outcome_resp_code(o),
-           acp_fields_get(acp_outcome_fields(o), "queryId"));
-    failed = acp_outcome_status(o) != ACP_STATUS_SUCCESS;
+    const acp_outcome *o = acp_step_outcome(step);
+    printf("payment %s: %s (outcome %s, origRespCode %s, queryId %s%s%s)\n", order,
+           succeeded(step) ? "succeeded" : "not confirmed", o ? acp_outcome_name(o) : "none",
+           o ? acp_outcome_resp_code(o) : "-", o ? text(acp_fields_get(acp_outcome_fields(o), "queryId")) : "-",
+           acp_step_stop_reason(step) ? ", stopped: " : "", text(acp_step_stop_reason(step)));
+    failed = !succeeded(step);
 out:
-    acp_outcome_free(o);
+    acp_step_free(step);
     acp_request_free(req);
-    acp_request_free(query);
-    acp_request_free(pay);
     acp_request_free(sms);
     acp_client_free(client);
     free(pfx);
-    free(enc);
-    free(trust);
+    free(settings);
     curl_global_cleanup();
     return failed;
 }

@@ -3,9 +3,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +28,24 @@ static int write_all(int fd, const char *p, size_t n) {
     return 0;
 }
 
-/* Reads until EOF (or `limit` bytes, or 30 s of silence); malloc'd, NUL-terminated. */
-static char *read_all(int fd, size_t *len, size_t limit) {
+static int64_t now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Reads until EOF (or `limit` bytes); malloc'd, NUL-terminated. NULL when `deadline` (ms,
+ * CLOCK_MONOTONIC) passes first. */
+static char *read_all(int fd, size_t *len, size_t limit, int64_t deadline) {
     size_t cap = 8192, n = 0;
     char *buf = malloc(cap);
     while (buf) {
+        int64_t left = deadline - now_ms();
         struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, 30000) <= 0) break;
+        if (left <= 0 || poll(&p, 1, (int)left) <= 0) {
+            free(buf);
+            return NULL;
+        }
         if (n + 1 >= cap) {
             char *grown = realloc(buf, cap * 2);
             if (!grown) break;
@@ -66,8 +79,14 @@ static int connect_loopback(int port) {
 
 int http_request(const char *method, const char *url, const char *content_type, const char *body,
                  size_t len, char **body_out, size_t *len_out) {
+    return http_request_timeout(method, url, content_type, body, len, body_out, len_out, 30000);
+}
+
+int http_request_timeout(const char *method, const char *url, const char *content_type, const char *body,
+                         size_t len, char **body_out, size_t *len_out, int timeout_ms) {
     int port;
     char path[1024] = "/";
+    int64_t deadline = now_ms() + timeout_ms;
     *body_out = NULL;
     if (sscanf(url, "http://127.0.0.1:%d%1023s", &port, path) < 1) {
         fprintf(stderr, "http: only http://127.0.0.1:PORT URLs, not %s\n", url);
@@ -85,7 +104,7 @@ int http_request(const char *method, const char *url, const char *content_type, 
         return -1;
     }
     size_t n;
-    char *resp = read_all(fd, &n, 64u << 20);
+    char *resp = read_all(fd, &n, 64u << 20, deadline);
     close(fd);
     int status = -1;
     char *sep = resp ? strstr(resp, "\r\n\r\n") : NULL;
@@ -198,19 +217,24 @@ void inbox_stop(inbox *in) {
     pthread_cond_destroy(&in->arrived);
 }
 
-int sandbox_start(const char *acp_binary, sandbox *sb) {
+int sandbox_start(const char *acp_binary, const char *const *extra, sandbox *sb) {
     int to_child[2], from_child[2];
+    const char *argv[16] = {acp_binary, "sandbox", "--port", "0", "--bind", "127.0.0.1", "--exit-on-eof"};
+    size_t argc = 7;
+    while (extra && *extra && argc < 15) argv[argc++] = *extra++;
+    argv[argc] = NULL;
     memset(sb, 0, sizeof *sb);
     if (pipe(to_child) || pipe(from_child)) return -1;
     sb->pid = fork();
     if (sb->pid < 0) return -1;
     if (sb->pid == 0) {
+        int quiet = open("/dev/null", O_WRONLY);
         dup2(to_child[0], 0);
         dup2(from_child[1], 1);
+        if (quiet >= 0 && !getenv("ACP_SANDBOX_LOG")) dup2(quiet, 2); /* its banner and log */
         close(to_child[1]);
         close(from_child[0]);
-        execl(acp_binary, acp_binary, "sandbox", "--port", "0", "--bind", "127.0.0.1", "--exit-on-eof",
-              (char *)NULL);
+        execv(acp_binary, (char *const *)argv);
         _exit(127);
     }
     close(to_child[0]);

@@ -263,3 +263,53 @@ const char *json_str(const json *object, const char *key) {
     const json *v = json_get(object, key);
     return v && v->type == JSON_STRING ? v->string : NULL;
 }
+
+int json_equal(const json *a, const json *b) {
+    static const json null_value = {JSON_NULL, 0, 0, NULL, 0, NULL, NULL};
+    if (!a) a = &null_value;
+    if (!b) b = &null_value;
+    if (a->type != b->type) return 0;
+    switch (a->type) {
+    case JSON_NULL: return 1;
+    case JSON_BOOL: return !a->boolean == !b->boolean;
+    case JSON_NUMBER: return a->number == b->number;
+    case JSON_STRING: return a->length == b->length && !memcmp(a->string, b->string, a->length);
+    case JSON_ARRAY:
+        if (a->length != b->length) return 0;
+        for (size_t i = 0; i < a->length; i++)
+            if (!json_equal(&a->items[i], &b->items[i])) return 0;
+        return 1;
+    case JSON_OBJECT:
+        if (a->length != b->length) return 0;
+        for (size_t i = 0; i < a->length; i++) {
+            const json *other = json_get(b, a->keys[i]);
+            if (!other || !json_equal(&a->items[i], other)) return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+char *json_quote(const char *s) {
+    size_t n = 0;
+    char *out = malloc(strlen(s) * 6 + 3);
+    if (!out) return NULL;
+    out[n++] = '"';
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            out[n++] = '\\';
+            out[n++] = (char)c;
+        } else if (c == '\n') {
+            out[n++] = '\\';
+            out[n++] = 'n';
+        } else if (c < 0x20) {
+            n += (size_t)sprintf(out + n, "\\u%04x", c);
+        } else {
+            out[n++] = (char)c;
+        }
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+    return out;
+}

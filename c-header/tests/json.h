@@ -1,5 +1,6 @@
-/* A small JSON reader for the test suite: enough for the vector files and errors.json
- * (objects, arrays, strings with every escape, numbers, true/false/null). */
+/* A small JSON reader for the test suite: enough for the vector files, errors.json, the
+ * conformance scenarios and the library's JSON (objects, arrays, strings with every
+ * escape, numbers, true/false/null). */
 #ifndef ACP_TEST_JSON_H
 #define ACP_TEST_JSON_H
 
@@ -25,5 +26,10 @@ void json_free(json *value);
 const json *json_get(const json *object, const char *key);
 /* The string member `key`, or NULL when absent or not a string. */
 const char *json_str(const json *object, const char *key);
+
+/* Deep equality (object members in any order); NULL is JSON null. */
+int json_equal(const json *a, const json *b);
+/* `s` as a JSON string literal, quotes included (malloc'd; NULL when out of memory). */
+char *json_quote(const char *s);
 
 #endif

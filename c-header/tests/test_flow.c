@@ -1,9 +1,9 @@
-/* A whole token payment flow against the local sandbox on 127.0.0.1, through the C API:
- * key update → open SMS (sms_open) → back open (token) → consume SMS → consume →
- * notification to our own listener (verified) → status query → partial refund (and its
- * notification). Usage: test_flow ACP_BINARY TESTS_DIR. Exit 77 (skipped) only when the
- * sandbox binary is absent. */
-#define _DEFAULT_SOURCE /* strndup */
+/* A whole token payment flow against the local sandbox on 127.0.0.1, through the C API
+ * and its lifecycle (acp_client_next_step): key update → open SMS (sms_open) → back open
+ * (token) → consume SMS → consume → notification to our own listener (received) → the
+ * status query it leads to → partial refund (and its notification).
+ * Usage: test_flow ACP_BINARY TESTS_DIR. Exit 77 (skipped) only when the sandbox binary is
+ * absent. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,33 +13,35 @@
 #include "http.h"
 #include "util.h"
 
-#define MER_ID "777290058110097"
 #define CARD "6221558812340000" /* spec §12.3 credit test card */
 #define PHONE "13552535506"
 #define FORM "application/x-www-form-urlencoded;charset=UTF-8"
 
 static int64_t now(void) { return (int64_t)time(NULL); }
 
-/* POSTs the request and hands the answer to the client; NULL (after a failed check) on
+/* POSTs the request and asks the client for the next step; NULL (after a failed check) on
  * any error. */
-static acp_outcome *send_request(acp_client *client, acp_request *req, const char *step) {
+static acp_step *send_request(acp_client *client, const acp_request *req, const char *step_name) {
     char *body = NULL;
     size_t len = 0;
-    acp_outcome *outcome = NULL;
+    acp_step *step = NULL;
     const char *req_body = acp_request_body(req);
     int status = http_request("POST", acp_request_url(req), FORM, req_body, strlen(req_body), &body, &len);
-    CHECK(status == 200, "%s: HTTP status %d", step, status);
-    if (status == 200) {
-        acp_result rc = acp_client_handle_response(client, req, (const uint8_t *)body, len, now(), &outcome);
-        CHECK(rc == ACP_RESULT_OK, "%s: %s", step, last_error());
-    }
+    CHECK(status == 200, "%s: HTTP status %d", step_name, status);
+    acp_result rc = acp_client_next_step(client, req, status, (const uint8_t *)body, len, now(), &step);
+    CHECK(rc == ACP_RESULT_OK, "%s: %s", step_name, last_error());
     free(body);
-    if (outcome) {
-        const acp_fields *f = acp_outcome_fields(outcome);
-        printf("  %-28s status %d respCode %s (%s)\n", step, acp_outcome_status(outcome),
-               acp_outcome_resp_code(outcome), acp_fields_get(f, "respMsg"));
-    }
-    return outcome;
+    const acp_outcome *o = acp_step_outcome(step);
+    if (o)
+        printf("  %-28s step %d, %s respCode %s (%s)\n", step_name, acp_step_kind(step), acp_outcome_name(o),
+               acp_outcome_resp_code(o), acp_fields_get(acp_outcome_fields(o), "respMsg"));
+    CHECK(!step || o, "%s: the answer has an outcome", step_name);
+    return step;
+}
+
+/* The step is final with this status. */
+static int final_with(const acp_step *step, acp_status status) {
+    return acp_step_kind(step) == ACP_STEP_FINAL && acp_outcome_status(acp_step_outcome(step)) == status;
 }
 
 static acp_request *build(acp_client *client, const char *api, const acp_kv *params, size_t n) {
@@ -49,28 +51,16 @@ static acp_request *build(acp_client *client, const char *api, const acp_kv *par
     return req;
 }
 
-static acp_client *make_client(const char *base_url, const char *root, const char *middle,
-                               const char *pfx, size_t pfx_len, const char *enc, size_t enc_len) {
-    acp_kv config[] = {
-        {"merId", MER_ID}, {"environment", base_url}, {"trust", "custom"},
-        {"trustRootPem", root}, {"trustMiddlePem", middle},
-    };
-    acp_client *client = NULL;
-    acp_result rc = acp_client_new(config, sizeof config / sizeof config[0], (const uint8_t *)pfx, pfx_len,
-                                   "000000", (const uint8_t *)enc, enc_len, &client);
-    CHECK(rc == ACP_RESULT_OK, "acp_client_new: %s", last_error());
-    return client;
-}
-
-/* Waits for the n-th notification and verifies it. */
+/* Waits for the n-th notification, receives it (reply 200) and checks it is about `about`. */
 static acp_notification *notification(acp_client *client, inbox *in, int n, const acp_request *about) {
     size_t len = 0;
     const char *body = inbox_wait(in, n, 60, &len);
     acp_notification *note = NULL;
+    uint16_t reply = 0;
     CHECK(body != NULL, "notification %d did not arrive", n);
     if (!body) return NULL;
-    acp_result rc = acp_client_verify_notification(client, (const uint8_t *)body, len, now(), &note);
-    CHECK(rc == ACP_RESULT_OK, "verify notification %d: %s", n, last_error());
+    acp_result rc = acp_client_receive_notification(client, (const uint8_t *)body, len, now(), &reply, &note);
+    CHECK(rc == ACP_RESULT_OK && reply == 200, "receive notification %d (reply %u): %s", n, reply, last_error());
     if (!note) return NULL;
     CHECK(acp_notification_success(note), "notification %d is not a success", n);
     CHECK(acp_notification_matches(note, about), "notification %d does not match its request", n);
@@ -92,51 +82,55 @@ int main(int argc, char **argv) {
     }
     sandbox sb;
     inbox in;
-    CHECK(sandbox_start(argv[1], &sb) == 0, "the sandbox did not start");
+    CHECK(sandbox_start(argv[1], NULL, &sb) == 0, "the sandbox did not start");
     if (test_failures) return finish("flow");
     CHECK(inbox_start(&in) == 0, "the notification listener did not start");
     char back_url[64];
     snprintf(back_url, sizeof back_url, "http://127.0.0.1:%d/notify", in.port);
     printf("sandbox %s, backUrl %s\n", sb.base_url, back_url);
 
-    /* Trust: the sandbox's root and middle, from GET /_sandbox/trust (root first). */
-    char url[256], *trust = NULL;
-    size_t trust_len = 0, pfx_len;
-    snprintf(url, sizeof url, "%s/_sandbox/trust", sb.base_url);
-    CHECK(http_request("GET", url, NULL, NULL, 0, &trust, &trust_len) == 200, "GET /_sandbox/trust");
-    char *middle = trust ? strstr(trust + 1, "-----BEGIN CERTIFICATE-----") : NULL;
-    CHECK(middle != NULL, "the trust answer has a root and a middle");
-    char *root = NULL;
-    if (middle) {
-        root = strndup(trust, (size_t)(middle - trust));
-    }
+    /* The sandbox's trust, without an encryption certificate: the key update fetches it. */
+    size_t pfx_len;
     char *pfx = read_rel(argv[2], "fixtures/sandbox/merchant.pfx", &pfx_len);
-    acp_client *client = root ? make_client(sb.base_url, root, middle, pfx, pfx_len, NULL, 0) : NULL;
-    acp_request *key = NULL, *sms = NULL, *open = NULL, *sms2 = NULL, *pay = NULL, *query = NULL, *refund = NULL;
-    acp_outcome *o = NULL;
+    char *settings = sandbox_settings(sb.base_url, argv[2], 0);
+    acp_client *client = NULL;
+    acp_request *key = NULL, *sms = NULL, *open = NULL, *sms2 = NULL, *pay = NULL, *refund = NULL;
+    acp_step *step = NULL, *query = NULL;
+    acp_key_update *update = NULL;
     acp_notification *note = NULL, *note2 = NULL;
     char token[64] = "", query_id[64] = "", order[40];
     long seq = (long)(now() % 100000);
+    acp_result rc = acp_client_new(settings, (const uint8_t *)pfx, pfx_len, "000000", &client);
+    CHECK(rc == ACP_RESULT_OK, "acp_client_new: %s", last_error());
     if (!client) goto done;
 
-    /* 95/00: the encryption certificate; then a client that can encrypt card data. */
+    /* 95/00: the encryption certificate; then the same client with it. */
     snprintf(order, sizeof order, "CKEY%010ld", seq);
     acp_kv key_params[] = {{"orderId", order}};
     key = build(client, "key_update_query", key_params, 1);
     if (!key) goto done;
     {
-        char *body = NULL, *pem = NULL;
+        char *body = NULL, *json = NULL;
         size_t len = 0;
         const char *rb = acp_request_body(key);
         CHECK(http_request("POST", acp_request_url(key), FORM, rb, strlen(rb), &body, &len) == 200, "key update POST");
-        acp_result rc = body ? acp_client_handle_key_update(client, key, (const uint8_t *)body, len, now(), &pem) : 1;
-        CHECK(rc == ACP_RESULT_OK && pem, "key update: %s", last_error());
+        rc = body ? acp_client_handle_key_update(client, key, (const uint8_t *)body, len, now(), &update) : 1;
         free(body);
-        if (!pem) goto done;
-        printf("  key update: new encryption certificate (%zu bytes of PEM)\n", strlen(pem));
+        CHECK(rc == ACP_RESULT_OK && acp_key_update_pem(update), "key update: %s", last_error());
+        if (!update || !acp_key_update_pem(update)) goto done;
+        CHECK(acp_key_update_next_check_at(update) > now(), "key update: the next check is later");
+        CHECK(acp_key_update_json(update, &json) == ACP_RESULT_OK && strstr(json, "\"kind\":\"replaced\"") &&
+                  strstr(json, "\"nextCheckAt\":"),
+              "key update JSON: %s", json ? json : last_error());
+        acp_string_free(json);
+        printf("  key update: certId %s (%zu bytes of PEM)\n", acp_key_update_cert_id(update),
+               strlen(acp_key_update_pem(update)));
+        acp_client *with_cert = NULL;
+        const char *pem = acp_key_update_pem(update);
+        CHECK(acp_client_with_encryption_cert(client, (const uint8_t *)pem, strlen(pem), &with_cert) == ACP_RESULT_OK,
+              "with the new certificate: %s", last_error());
         acp_client_free(client);
-        client = make_client(sb.base_url, root, middle, pfx, pfx_len, pem, strlen(pem));
-        acp_string_free(pem);
+        client = with_cert;
         if (!client) goto done;
     }
 
@@ -144,50 +138,56 @@ int main(int argc, char **argv) {
     snprintf(order, sizeof order, "COPEN%010ld", seq);
     acp_kv sms_params[] = {{"orderId", order}, {"accNo", CARD}, {"phoneNo", PHONE}};
     sms = build(client, "sms_open", sms_params, 3);
-    if (!sms || !(o = send_request(client, sms, "open SMS (77/00)"))) goto done;
-    CHECK(acp_outcome_status(o) == ACP_STATUS_SUCCESS, "open SMS: status %d", acp_outcome_status(o));
-    acp_outcome_free(o);
+    if (!sms || !(step = send_request(client, sms, "open SMS (77/00)"))) goto done;
+    CHECK(final_with(step, ACP_STATUS_SUCCESS), "open SMS: step %d", acp_step_kind(step));
+    acp_step_free(step);
+    step = NULL;
     acp_kv open_params[] = {
         {"orderId", order}, {"txnTime", acp_fields_get(acp_request_fields(sms), "txnTime")},
         {"accNo", CARD}, {"phoneNo", PHONE}, {"cvn2", "123"}, {"expired", "2311"}, {"smsCode", "111111"},
     };
     open = build(client, "back_open", open_params, 7);
-    if (!open || !(o = send_request(client, open, "back open (79/00)"))) goto done;
-    CHECK(acp_outcome_status(o) == ACP_STATUS_SUCCESS, "back open: status %d", acp_outcome_status(o));
+    if (!open || !(step = send_request(client, open, "back open (79/00)"))) goto done;
+    CHECK(final_with(step, ACP_STATUS_SUCCESS), "back open: step %d", acp_step_kind(step));
     {
         acp_fields *tpd = NULL;
-        CHECK(acp_fields_nested(acp_outcome_fields(o), "tokenPayData", &tpd) == ACP_RESULT_OK, "tokenPayData: %s",
-              last_error());
+        CHECK(acp_fields_nested(acp_outcome_fields(acp_step_outcome(step)), "tokenPayData", &tpd) == ACP_RESULT_OK,
+              "tokenPayData: %s", last_error());
         const char *t = acp_fields_get(tpd, "token");
         CHECK(t && strlen(t) < sizeof token, "the open returned a token");
         if (t) snprintf(token, sizeof token, "%s", t);
         acp_fields_free(tpd);
     }
-    acp_outcome_free(o);
+    acp_step_free(step);
+    step = NULL;
     if (!token[0]) goto done;
 
     /* 77/02 consume SMS, then 01/01 consume 10.00 with the token: accepted, not paid. */
     snprintf(order, sizeof order, "CPAY%010ld", seq);
     acp_kv sms2_params[] = {{"orderId", order}, {"txnAmt", "1000"}, {"token", token}};
     sms2 = build(client, "sms_consume", sms2_params, 3);
-    if (!sms2 || !(o = send_request(client, sms2, "consume SMS (77/02)"))) goto done;
-    CHECK(acp_outcome_status(o) == ACP_STATUS_SUCCESS, "consume SMS: status %d", acp_outcome_status(o));
-    acp_outcome_free(o);
+    if (!sms2 || !(step = send_request(client, sms2, "consume SMS (77/02)"))) goto done;
+    CHECK(final_with(step, ACP_STATUS_SUCCESS), "consume SMS: step %d", acp_step_kind(step));
+    acp_step_free(step);
+    step = NULL;
     acp_kv pay_params[] = {
         {"orderId", order}, {"txnTime", acp_fields_get(acp_request_fields(sms2), "txnTime")},
         {"txnAmt", "1000"}, {"token", token}, {"smsCode", "111111"}, {"backUrl", back_url},
     };
     pay = build(client, "consume", pay_params, 6);
-    if (!pay || !(o = send_request(client, pay, "consume 10.00 (01/01)"))) goto done;
+    if (!pay || !(step = send_request(client, pay, "consume 10.00 (01/01)"))) goto done;
     {
         int64_t at = 0;
-        CHECK(acp_outcome_status(o) == ACP_STATUS_ACCEPTED, "consume: status %d", acp_outcome_status(o));
-        CHECK(acp_outcome_query_at(o, &at) && at > now() - 5, "consume: a query time");
+        const acp_outcome *o = acp_step_outcome(step);
+        CHECK(acp_step_kind(step) == ACP_STEP_QUERY && acp_outcome_status(o) == ACP_STATUS_ACCEPTED,
+              "consume: accepted, a query step");
+        CHECK(acp_step_at(step, &at) && at > now() - 5, "consume: a query time");
         CHECK(str_eq(acp_outcome_resp_code(o), "00"), "consume: respCode");
     }
-    acp_outcome_free(o);
+    acp_step_free(step);
+    step = NULL;
 
-    /* The back notification decides; verify it, and decrypt the card number it carries. */
+    /* The back notification arrives; the client confirms it with a status query at once. */
     note = notification(client, &in, 1, pay);
     if (!note) goto done;
     {
@@ -205,39 +205,46 @@ int main(int argc, char **argv) {
             acp_string_free(acc);
         }
     }
+    CHECK(acp_client_next_step_after_notification(client, pay, note, now(), &step) == ACP_RESULT_OK &&
+              acp_step_kind(step) == ACP_STEP_QUERY,
+          "after the notification: %s", last_error());
+    if (!step) goto done;
 
     /* 00/00: the status query finds the payment succeeded. */
-    CHECK(acp_client_build_query(client, pay, 1, now(), &query) == ACP_RESULT_OK, "build query: %s", last_error());
-    if (!query || !(o = send_request(client, query, "status query (00/00)"))) goto done;
-    CHECK(acp_outcome_status(o) == ACP_STATUS_SUCCESS, "status query: status %d", acp_outcome_status(o));
-    CHECK(str_eq(acp_outcome_resp_code(o), "00"), "status query: origRespCode");
-    CHECK(str_eq(acp_fields_get(acp_outcome_fields(o), "queryId"), query_id), "status query: queryId");
-    acp_outcome_free(o);
+    if (!(query = send_request(client, acp_step_query(step), "status query (00/00)"))) goto done;
+    CHECK(final_with(query, ACP_STATUS_SUCCESS), "status query: step %d", acp_step_kind(query));
+    CHECK(str_eq(acp_outcome_resp_code(acp_step_outcome(query)), "00"), "status query: origRespCode");
+    CHECK(str_eq(acp_fields_get(acp_outcome_fields(acp_step_outcome(query)), "queryId"), query_id),
+          "status query: queryId");
 
     /* 04/00: refund 3.00 of it; its own notification follows. */
     snprintf(order, sizeof order, "CREF%010ld", seq);
     acp_kv refund_params[] = {{"orderId", order}, {"origQryId", query_id}, {"txnAmt", "300"}, {"backUrl", back_url}};
     refund = build(client, "refund", refund_params, 4);
-    if (!refund || !(o = send_request(client, refund, "partial refund 3.00 (04/00)"))) goto done;
-    CHECK(acp_outcome_status(o) == ACP_STATUS_ACCEPTED, "refund: status %d", acp_outcome_status(o));
-    acp_outcome_free(o);
+    acp_step_free(step);
+    step = NULL;
+    if (!refund || !(step = send_request(client, refund, "partial refund 3.00 (04/00)"))) goto done;
+    CHECK(acp_step_kind(step) == ACP_STEP_QUERY &&
+              acp_outcome_status(acp_step_outcome(step)) == ACP_STATUS_ACCEPTED,
+          "refund: accepted");
     note2 = notification(client, &in, 2, refund);
     if (note2) CHECK(str_eq(acp_fields_get(acp_notification_fields(note2), "txnAmt"), "300"), "refund amount");
 
 done:
     acp_notification_free(note);
     acp_notification_free(note2);
+    acp_key_update_free(update);
+    acp_step_free(step);
+    acp_step_free(query);
     acp_request_free(key);
     acp_request_free(sms);
     acp_request_free(open);
     acp_request_free(sms2);
     acp_request_free(pay);
-    acp_request_free(query);
     acp_request_free(refund);
     acp_client_free(client);
     free(pfx);
-    free(root);
-    free(trust);
+    free(settings);
     inbox_stop(&in);
     sandbox_stop(&sb);
     CHECK(test_checks > 20, "the flow ran to its end");

@@ -1,6 +1,7 @@
 /* Misuse of the C API is answered with the right code and never corrupts memory: NULL
  * pointers, invalid UTF-8, too-small buffers, double frees, use after free, handles of
- * the wrong type, unknown API names and parameter keys. Usage: test_misuse TESTS_DIR. */
+ * the wrong type, borrowed handles, unknown API names, parameter keys and settings, and the
+ * lifecycle without a network. Usage: test_misuse TESTS_DIR. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,8 @@
 #define NOW 1795000000 /* 2026-11-19, inside the sandbox PKI's validity */
 #define SENTINEL ((void *)0x5A5A)
 
-static acp_kv cfg[] = {{"merId", "777290058110097"}, {"environment", "test"}, {"trust", "test"}};
+#define SETTINGS "{\"merId\": \"777290058110097\", \"environment\": \"test\", \"trust\": \"test\""
+static const char *settings = SETTINGS "}";
 static const acp_kv query_params[] = {{"origOrderId", "20261125000001"}, {"origTxnTime", "20261125120000"}};
 
 /* The last error message starts with "[code ". */
@@ -33,27 +35,26 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s TESTS_DIR\n", argv[0]);
         return 2;
     }
-    size_t pfx_len, enc_len;
+    size_t pfx_len;
     char *pfx = read_rel(argv[1], "fixtures/sandbox/merchant.pfx", &pfx_len);
-    char *enc = read_rel(argv[1], "fixtures/sandbox/enc.pem", &enc_len);
+    char *enc = read_rel(argv[1], "fixtures/sandbox/enc.pem", NULL);
+    char *enc_json = json_quote(enc);
+    char with_enc[4096];
+    snprintf(with_enc, sizeof with_enc, SETTINGS ", \"encryptionCert\": %s}", enc_json);
     const uint8_t *p = (const uint8_t *)pfx;
     acp_client *client = NULL;
     acp_request *req = SENTINEL;
     acp_result rc;
 
     /* NULL pointers. */
-    CHECK(acp_client_new(cfg, 3, p, pfx_len, "000000", NULL, 0, NULL) == ACP_RESULT_NULL_POINTER, "new: out NULL");
-    CHECK(acp_client_new(NULL, 3, p, pfx_len, "000000", NULL, 0, &client) == ACP_RESULT_NULL_POINTER && !client,
-          "new: config NULL");
-    CHECK(last_is(ACP_RESULT_NULL_POINTER) && strstr(last_error(), "config"), "message names the argument: %s",
+    CHECK(acp_client_new(settings, p, pfx_len, "000000", NULL) == ACP_RESULT_NULL_POINTER, "new: out NULL");
+    CHECK(acp_client_new(NULL, p, pfx_len, "000000", &client) == ACP_RESULT_NULL_POINTER && !client,
+          "new: settings NULL");
+    CHECK(last_is(ACP_RESULT_NULL_POINTER) && strstr(last_error(), "settings_json"), "message names the argument: %s",
           last_error());
-    CHECK(acp_client_new(cfg, 3, NULL, pfx_len, "000000", NULL, 0, &client) == ACP_RESULT_NULL_POINTER, "pfx NULL");
-    CHECK(acp_client_new(cfg, 3, p, pfx_len, NULL, NULL, 0, &client) == ACP_RESULT_NULL_POINTER, "password NULL");
-    acp_kv null_value[] = {{"merId", NULL}};
-    CHECK(acp_client_new(null_value, 1, p, pfx_len, "000000", NULL, 0, &client) == ACP_RESULT_NULL_POINTER,
-          "config value NULL");
-    CHECK(acp_client_new(cfg, 3, p, pfx_len, "000000", (const uint8_t *)enc, enc_len, &client) == ACP_RESULT_OK,
-          "new: %s", last_error());
+    CHECK(acp_client_new(settings, NULL, pfx_len, "000000", &client) == ACP_RESULT_NULL_POINTER, "pfx NULL");
+    CHECK(acp_client_new(settings, p, pfx_len, NULL, &client) == ACP_RESULT_NULL_POINTER, "password NULL");
+    CHECK(acp_client_new(with_enc, p, pfx_len, "000000", &client) == ACP_RESULT_OK, "new: %s", last_error());
     CHECK(acp_client_build(NULL, "open_query", query_params, 2, NOW, &req) == ACP_RESULT_NULL_POINTER &&
               req == SENTINEL,
           "build: client NULL, output untouched");
@@ -70,7 +71,12 @@ int main(int argc, char **argv) {
     acp_notification_free(NULL);
     acp_fields_free(NULL);
     acp_verifier_free(NULL);
+    acp_step_free(NULL);
+    acp_key_update_free(NULL);
     acp_string_free(NULL);
+    CHECK(acp_step_kind(NULL) == ACP_STEP_INVALID && acp_step_query(NULL) == NULL && acp_step_outcome(NULL) == NULL &&
+              acp_step_stop_reason(NULL) == NULL && acp_outcome_name(NULL) == NULL && acp_key_update_pem(NULL) == NULL,
+          "step and key update accessors of NULL");
 
     /* Invalid UTF-8. */
     CHECK(acp_client_build(client, "consume\xff", query_params, 2, NOW, &req) == ACP_RESULT_NOT_UTF8, "api name");
@@ -78,10 +84,11 @@ int main(int argc, char **argv) {
     CHECK(acp_client_build(client, "open_query", bad_value, 2, NOW, &req) == ACP_RESULT_NOT_UTF8 &&
               strstr(last_error(), "params[0].value"),
           "param value: %s", last_error());
-    acp_kv bad_key[] = {{"mer\xe4Id", "777290058110097"}};
-    CHECK(acp_client_new(bad_key, 1, p, pfx_len, "000000", NULL, 0, &client) == ACP_RESULT_NOT_UTF8, "config key");
+    CHECK(acp_client_new("{\"mer\xe4Id\": \"777290058110097\"}", p, pfx_len, "000000", &client) ==
+              ACP_RESULT_NOT_UTF8,
+          "settings");
     acp_client *other = NULL;
-    CHECK(acp_client_new(cfg, 3, p, pfx_len, "\xff", NULL, 0, &other) == ACP_RESULT_NOT_UTF8 && !other, "password");
+    CHECK(acp_client_new(settings, p, pfx_len, "\xff", &other) == ACP_RESULT_NOT_UTF8 && !other, "password");
 
     /* Unknown API name, unknown or repeated parameter key, unknown configuration key. */
     CHECK(acp_client_build(client, "consum", query_params, 2, NOW, &req) == ACP_RESULT_INVALID_ARGUMENT &&
@@ -93,20 +100,24 @@ int main(int argc, char **argv) {
           "unknown param: %s", last_error());
     acp_kv twice[] = {{"origOrderId", "20261125000001"}, {"origOrderId", "20261125000002"}};
     CHECK(acp_client_build(client, "open_query", twice, 2, NOW, &req) == ACP_RESULT_INVALID_ARGUMENT, "key twice");
-    acp_kv typo[] = {{"merId", "777290058110097"}, {"environment", "test"}, {"trust", "test"}, {"chanelType", "08"}};
-    CHECK(acp_client_new(typo, 4, p, pfx_len, "000000", NULL, 0, &other) == ACP_RESULT_INVALID_ARGUMENT &&
+    CHECK(acp_client_new(SETTINGS ", \"chanelType\": \"08\"}", p, pfx_len, "000000", &other) ==
+                  ACP_RESULT_INVALID_ARGUMENT &&
               strstr(last_error(), "chanelType"),
-          "unknown config key: %s", last_error());
-    CHECK(acp_client_new(cfg + 1, 2, p, pfx_len, "000000", NULL, 0, &other) == ACP_RESULT_MISSING_FIELD, "no merId");
-    CHECK(acp_client_new(cfg, 3, p, pfx_len, "111111", NULL, 0, &other) == ACP_RESULT_PKCS12_WRONG_PASSWORD,
+          "unknown setting: %s", last_error());
+    CHECK(acp_client_new("{\"environment\": \"test\", \"trust\": \"test\"}", p, pfx_len, "000000", &other) ==
+                  ACP_RESULT_INVALID_ARGUMENT &&
+              strstr(last_error(), "merId"),
+          "no merId: %s", last_error());
+    CHECK(acp_client_new("merId=777290058110097", p, pfx_len, "000000", &other) == ACP_RESULT_INVALID_ARGUMENT,
+          "settings that are not JSON");
+    CHECK(acp_client_new(settings, p, pfx_len, "111111", &other) == ACP_RESULT_PKCS12_WRONG_PASSWORD,
           "wrong password");
     CHECK(acp_client_build(client, "open_query", query_params, 1, NOW, &req) == ACP_RESULT_MISSING_FIELD,
           "missing param: %s", last_error());
 
     /* A client that signs with a secure key (signMethod 11) has no PFX to decrypt with. */
-    acp_kv sk[] = {{"merId", "777290058110097"}, {"environment", "test"}, {"trust", "test"},
-                   {"secureKey", "88888888"}, {"signMethod", "11"}};
-    CHECK(acp_client_new(sk, 5, NULL, 0, NULL, NULL, 0, &other) == ACP_RESULT_OK, "secure key: %s", last_error());
+    CHECK(acp_client_new_with_secure_key(settings, "11", "88888888", &other) == ACP_RESULT_OK, "secure key: %s",
+          last_error());
     req = NULL;
     CHECK(acp_client_build(other, "open_query", query_params, 2, NOW, &req) == ACP_RESULT_OK &&
               str_eq(acp_fields_get(acp_request_fields(req), "signMethod"), "11"),
@@ -117,7 +128,10 @@ int main(int argc, char **argv) {
           "secure-key client cannot decrypt");
     acp_client_free(other);
     other = NULL;
-    CHECK(acp_client_new(cfg, 3, NULL, 0, NULL, NULL, 0, &other) == ACP_RESULT_MISSING_FIELD, "no credentials");
+    CHECK(acp_client_new(settings, NULL, 0, "", &other) == ACP_RESULT_MISSING_FIELD && !other, "no PFX");
+    CHECK(acp_client_new_with_secure_key(settings, "13", "88888888", &other) == ACP_RESULT_UNSUPPORTED_SIGN_METHOD &&
+              !other,
+          "an unknown sign method");
 
     /* Too-small buffers: the size needed comes back, the last error survives. */
     CHECK(acp_client_build(client, "consum", query_params, 2, NOW, &req) == ACP_RESULT_INVALID_ARGUMENT, "fail");
@@ -181,6 +195,71 @@ int main(int argc, char **argv) {
     acp_string_free(s);
     CHECK(last_is(ACP_RESULT_INVALID_HANDLE), "string double free reported");
 
+    /* The lifecycle without a network: a consume that got no answer is looked up by a
+     * status query; the step's query and outcome are borrowed from it. */
+    acp_kv consume[] = {{"orderId", "CNOANSWER01"}, {"txnTime", "20261119120000"}, {"txnAmt", "100"},
+                        {"token", "6235240000020757135"}, {"smsCode", "111111"}, {"backUrl", "https://m.example/b"}};
+    acp_step *step = SENTINEL;
+    req = NULL;
+    CHECK(acp_client_build(client, "consume", consume, 6, NOW, &req) == ACP_RESULT_OK, "consume: %s", last_error());
+    CHECK(acp_client_next_step(client, req, -2, NULL, 0, NOW, &step) == ACP_RESULT_INVALID_ARGUMENT &&
+              step == SENTINEL,
+          "status -2");
+    CHECK(acp_client_next_step(client, req, -1, NULL, 0, NOW, NULL) == ACP_RESULT_NULL_POINTER, "step out NULL");
+    CHECK(acp_client_next_step(client, req, -1, NULL, 0, NOW, &step) == ACP_RESULT_OK, "no answer: %s", last_error());
+    int64_t at = 0;
+    const acp_request *query = acp_step_query(step);
+    CHECK(acp_step_kind(step) == ACP_STEP_QUERY && acp_step_at(step, &at) && at > NOW && query &&
+              acp_step_outcome(step) == NULL && acp_step_stop_reason(step) == NULL,
+          "no answer: a query step, no outcome");
+    CHECK(str_eq(acp_fields_get(acp_request_fields(query), "txnType"), "00") &&
+              str_eq(acp_fields_get(acp_request_fields(query), "orderId"), "CNOANSWER01"),
+          "the status query is about the consume");
+    char *json = NULL;
+    CHECK(acp_step_json(step, &json) == ACP_RESULT_OK && strstr(json, "\"step\":\"query\""), "step JSON: %s", json);
+    acp_string_free(json);
+    acp_request_free((acp_request *)query);
+    CHECK(last_is(ACP_RESULT_INVALID_HANDLE) && acp_request_url(query) != NULL, "a borrowed query is not freed alone");
+    acp_step *answered = SENTINEL;
+    CHECK(acp_client_next_step(client, query, 500, (const uint8_t *)"busy", 4, NOW, &answered) == ACP_RESULT_OK &&
+              acp_step_kind(answered) == ACP_STEP_QUERY,
+          "HTTP 500 to the query: query again: %s", last_error());
+    acp_step_free(answered);
+    acp_step_free(step);
+    CHECK(acp_request_url(query) == NULL && last_is(ACP_RESULT_INVALID_HANDLE), "the query dies with its step");
+    /* The stored format reads back to the same signed request. */
+    acp_request *back = NULL;
+    CHECK(acp_request_json(req, &json) == ACP_RESULT_OK && acp_request_from_json(json, &back) == ACP_RESULT_OK &&
+              str_eq(acp_request_body(back), acp_request_body(req)),
+          "request JSON round trip: %s", last_error());
+    acp_string_free(json);
+    acp_request_free(back);
+    back = SENTINEL;
+    CHECK(acp_request_from_json("{\"format\": \"unionpay-acp/request@0\"}", &back) == ACP_RESULT_INVALID_ARGUMENT &&
+              back == SENTINEL,
+          "an unknown stored format");
+    acp_request_free(req);
+    /* A request that moves no money and got no answer: stop. */
+    req = NULL;
+    step = NULL;
+    CHECK(acp_client_build(client, "open_query", query_params, 2, NOW, &req) == ACP_RESULT_OK &&
+              acp_client_next_step(client, req, -1, NULL, 0, NOW, &step) == ACP_RESULT_OK &&
+              acp_step_kind(step) == ACP_STEP_STOP && str_eq(acp_step_stop_reason(step), "no_answer"),
+          "open query without answer: %s", last_error());
+    acp_step_free(step);
+    acp_request_free(req);
+    /* A notification that does not verify: answer 400, nothing comes out. */
+    uint16_t reply = 0;
+    acp_notification *note = SENTINEL;
+    const char *forged = "merId=777290058110097&orderId=CFORGED01&respCode=00";
+    CHECK(acp_client_receive_notification(client, (const uint8_t *)forged, strlen(forged), NOW, &reply, &note) ==
+                  ACP_RESULT_SIGNATURE_MISSING &&
+              reply == 400 && note == SENTINEL,
+          "forged notification: reply %u, %s", reply, last_error());
+    CHECK(acp_client_receive_notification(client, (const uint8_t *)forged, strlen(forged), NOW, NULL, &note) ==
+              ACP_RESULT_NULL_POINTER,
+          "reply_status NULL");
+
     /* A front request has no synchronous answer. */
     acp_kv front[] = {{"orderId", "CFRONT0001"}, {"frontUrl", "https://m.example/f"}, {"backUrl", "https://m.example/b"}};
     req = NULL;
@@ -198,5 +277,6 @@ int main(int argc, char **argv) {
           "client use after free");
     free(pfx);
     free(enc);
+    free(enc_json);
     return finish("misuse");
 }

@@ -114,32 +114,50 @@ static int objects_equal(const json *a, const json *b) {
     return 1;
 }
 
-/* verify.json: a fresh verifier per case, used twice (the second hits the cache). */
+/* Appends the files of the group's list `key` as JSON strings: ["PEM", …]. */
+static void append_files(char *buf, size_t cap, const json *g, const char *key) {
+    const json *a = json_get(g, key);
+    strncat(buf, "[", cap - strlen(buf) - 1);
+    for (size_t i = 0; a && i < a->length; i++) {
+        char *pem = read_rel(tests_dir, a->items[i].string, NULL);
+        char *quoted = json_quote(pem);
+        if (i) strncat(buf, ", ", cap - strlen(buf) - 1);
+        strncat(buf, quoted, cap - strlen(buf) - 1);
+        free(quoted);
+        free(pem);
+    }
+    strncat(buf, "]", cap - strlen(buf) - 1);
+}
+
+/* verify.json: a fresh verifier per case (its settings JSON from the group), used twice
+ * (the second hits the cache). */
 static acp_verifier *verifier_for(const json *g) {
-    acp_kv kv[16];
-    char *files[16];
-    size_t n = 0, nf = 0;
+    static char settings[65536];
     const char *trust = json_str(g, "trust");
-    int custom = str_eq(trust, "custom");
-    kv[n].key = "trust";
-    kv[n++].value = custom ? "custom" : str_eq(trust, "production") ? "production" : "test";
-    const char *lists[3][2] = {{"roots", "trustRootPem"}, {"middles", "trustMiddlePem"}, {"verifyCerts", "verifyCertPem"}};
-    for (int l = 0; l < 3; l++) {
-        if (l < 2 && !custom) continue;
-        const json *a = json_get(g, lists[l][0]);
-        for (size_t i = 0; a && i < a->length && n < 15; i++) {
-            files[nf] = read_rel(tests_dir, a->items[i].string, NULL);
-            kv[n].key = lists[l][1];
-            kv[n++].value = files[nf++];
-        }
+    snprintf(settings, sizeof settings, "{\"trust\": ");
+    if (str_eq(trust, "custom")) {
+        strcat(settings, "{\"roots\": ");
+        append_files(settings, sizeof settings, g, "roots");
+        strcat(settings, ", \"middles\": ");
+        append_files(settings, sizeof settings, g, "middles");
+        strcat(settings, "}");
+    } else {
+        strcat(settings, str_eq(trust, "production") ? "\"production\"" : "\"test\"");
+    }
+    if (json_get(g, "verifyCerts")) {
+        strncat(settings, ", \"verifyCerts500\": ", sizeof settings - strlen(settings) - 1);
+        append_files(settings, sizeof settings, g, "verifyCerts");
     }
     if (json_str(g, "secureKey")) {
-        kv[n].key = "secureKey";
-        kv[n++].value = json_str(g, "secureKey");
+        char *key = json_quote(json_str(g, "secureKey"));
+        strncat(settings, ", \"verifySecureKey\": ", sizeof settings - strlen(settings) - 1);
+        strncat(settings, key, sizeof settings - strlen(settings) - 1);
+        free(key);
     }
+    strncat(settings, "}", sizeof settings - strlen(settings) - 1);
+    CHECK(strlen(settings) + 1 < sizeof settings, "the verifier settings fit");
     acp_verifier *v = NULL;
-    CHECK(acp_verifier_new(kv, n, &v) == ACP_RESULT_OK, "verifier: %s", last_error());
-    for (size_t i = 0; i < nf; i++) free(files[i]);
+    CHECK(acp_verifier_new(settings, &v) == ACP_RESULT_OK, "verifier: %s", last_error());
     return v;
 }
 
@@ -235,11 +253,11 @@ static void decrypt_case(const json *g, const json *t) {
     if (g != decrypt_group) {
         size_t pfx_len;
         char *pfx = read_rel(tests_dir, json_str(g, "pfx"), &pfx_len);
-        acp_kv config[] = {{"merId", "777290058110097"}, {"environment", "test"}, {"trust", "test"}};
+        const char *settings = "{\"merId\": \"777290058110097\", \"environment\": \"test\", \"trust\": \"test\"}";
         acp_client_free(decrypt_client);
         decrypt_client = NULL;
-        CHECK(acp_client_new(config, 3, (const uint8_t *)pfx, pfx_len, json_str(g, "password"), NULL, 0,
-                             &decrypt_client) == ACP_RESULT_OK,
+        CHECK(acp_client_new(settings, (const uint8_t *)pfx, pfx_len, json_str(g, "password"), &decrypt_client) ==
+                  ACP_RESULT_OK,
               "decrypt client: %s", last_error());
         free(pfx);
         decrypt_group = g;

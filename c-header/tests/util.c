@@ -147,3 +147,27 @@ int finish(const char *name) {
     printf("%s: %d checks, %d failed\n", name, test_checks, test_failures);
     return test_failures ? 1 : 0;
 }
+
+char *sandbox_settings(const char *base_url, const char *tests_dir, int with_enc) {
+    char *root = read_rel(tests_dir, "fixtures/sandbox/root.pem", NULL);
+    char *middle = read_rel(tests_dir, "fixtures/sandbox/middle.pem", NULL);
+    char *enc = with_enc ? read_rel(tests_dir, "fixtures/sandbox/enc.pem", NULL) : NULL;
+    char *url = json_quote(base_url), *r = json_quote(root), *m = json_quote(middle);
+    char *e = enc ? json_quote(enc) : NULL;
+    if (!url || !r || !m || (enc && !e)) exit(2);
+    size_t cap = strlen(url) + strlen(r) + strlen(m) + (e ? strlen(e) : 4) + 256;
+    char *out = malloc(cap);
+    if (!out) exit(2);
+    snprintf(out, cap,
+             "{\"merId\": \"777290058110097\", \"environment\": {\"baseUrl\": %s}, "
+             "\"trust\": {\"roots\": [%s], \"middles\": [%s]}, \"encryptionCert\": %s}",
+             url, r, m, e ? e : "null");
+    free(root);
+    free(middle);
+    free(enc);
+    free(url);
+    free(r);
+    free(m);
+    free(e);
+    return out;
+}

@@ -40,6 +40,11 @@ int64_t unix_of(const char *rfc3339);
 /* The thread's last error message (static buffer). */
 const char *last_error(void);
 
+/* The client settings JSON for the local sandbox at `base_url`: merchant 777290058110097,
+ * the sandbox's trust (tests/fixtures/sandbox/root.pem, middle.pem) and, with `with_enc`,
+ * its encryption certificate (enc.pem). malloc'd. */
+char *sandbox_settings(const char *base_url, const char *tests_dir, int with_enc);
+
 /* Prints the summary line and returns the exit code. */
 int finish(const char *name);
 

@@ -1,6 +1,8 @@
 // A short Express back end for the token product (not part of the test run: `npm i express`
 // in your own project, then `node express.mjs`). UNIONPAY_* variables point at your files;
-// the defaults are the local sandbox's (`acp sandbox --port 8080`).
+// the defaults are the local sandbox's (`acp sandbox --port 8080`). Every decision (what an
+// answer means, when to query, what to answer UnionPay) is the core's: this file stores
+// and follows its next steps.
 import express from 'express';
 import { readFileSync } from 'node:fs';
 import { AcpError, Client, TransportError } from 'unionpay-acp';
@@ -13,43 +15,38 @@ const client = new Client({
   encryptionCert: readFileSync(env('UNIONPAY_ENC_CERT', 'tests/fixtures/sandbox/enc.pem')),
   environment: { baseUrl: env('UNIONPAY_BASE_URL', 'http://127.0.0.1:8080') },
   trust: {
-    roots: readFileSync(env('UNIONPAY_ROOT', 'tests/fixtures/sandbox/root.pem')),
-    middles: readFileSync(env('UNIONPAY_MIDDLE', 'tests/fixtures/sandbox/middle.pem')),
+    roots: [readFileSync(env('UNIONPAY_ROOT', 'tests/fixtures/sandbox/root.pem'))],
+    middles: [readFileSync(env('UNIONPAY_MIDDLE', 'tests/fixtures/sandbox/middle.pem'))],
   },
 });
 const publicUrl = env('PUBLIC_URL', 'http://127.0.0.1:3000');
-const orders = new Map(); // your database
+const orders = new Map(); // your database: orderId → { request (JSON text), status }
 
 const app = express();
 
-// UnionPay's back notification: verify the RAW body (express.raw, not urlencoded), answer
-// 200 quickly, handle repeats idempotently. A money notification is confirmed with a
-// status query before the order is booked (spec §7.5, as the official handler does).
+// UnionPay's back notification: the RAW body (express.raw, not urlencoded). The core says
+// what to answer; a money notification is confirmed by a status query (its next step)
+// before the order is booked.
 app.post('/unionpay/notify', express.raw({ type: '*/*', limit: '1mb' }), (req, res) => {
-  let n;
-  try {
-    n = client.verifyNotification(req.body);
-  } catch (e) {
-    if (e instanceof AcpError) return res.status(400).end(); // did not verify: not from UnionPay
-    throw e;
-  }
-  res.type('text/plain').send('ok');
-  const order = orders.get(n.orderId);
-  if (order && n.matches(order.request) && order.status === 'pending') {
-    confirm(order).catch((e) => console.error('confirming', n.orderId, e.message));
+  const { status, body, notification } = client.receiveNotification(req.body);
+  const order = notification && orders.get(notification.orderId);
+  // Answer 200 only once what you need is stored (the order is, here).
+  res.status(status).type('text/plain').send(body);
+  if (order && order.status === 'pending' && notification.matches(order.request)) {
+    follow(order, client.nextStepAfterNotification(order.request, notification)).catch((e) =>
+      console.error('confirming', notification.orderId, e.message),
+    );
   }
 });
 
-// The truth of a payment: the status query on the core's schedule until it is final.
-async function confirm(order) {
-  const outcome = await client.queryUntilFinal(order.request);
-  if (outcome.name === 'success') {
-    order.status = 'paid';
-    order.queryId = outcome.response.queryId;
-  } else if (outcome.name === 'failed') {
-    order.status = 'failed'; // UnionPay said no: the money did not move
-  } // still pending: query again later; the reconciliation file has the last word
-  return outcome;
+// The truth of a payment: the core's next steps (status queries on its schedule) until final.
+async function follow(order, next) {
+  const last = await client.queryUntilFinal(next);
+  if (last.step === 'final') {
+    order.status = last.outcome.name === 'success' ? 'paid' : last.outcome.name; // failed: the money did not move
+    order.queryId = last.outcome.response.queryId;
+  } // otherwise (stop, or a bound was hit): the reconciliation file has the last word
+  return last;
 }
 
 app.use(express.json());
@@ -71,19 +68,19 @@ app.post('/pay', async (req, res) => {
     if (e instanceof AcpError) return res.status(400).json({ code: e.code, message: e.message });
     throw e;
   }
-  const order = { request, status: 'pending' };
+  const order = { request: JSON.stringify(request), status: 'pending' };
   orders.set(orderId, order); // stored before it is sent: a crash never loses it
+  let next;
   try {
-    const outcome = await client.send(request);
-    if (outcome.name === 'failed') order.status = 'failed';
+    next = (await client.send(request)).next;
   } catch (e) {
-    // No answer, or an answer that does not verify: the money may have moved. Never
-    // report a failure; the query below finds out.
-    const unknown = (e instanceof TransportError && e.outcomeUnknown) || (e instanceof AcpError && e.kind !== 'InvalidInput');
-    if (!unknown) throw e;
+    // No usable answer: the core's next step says what to do (a consume is looked up,
+    // never reported as failed).
+    if (!(e instanceof TransportError)) throw e;
+    next = e.next;
   }
-  const outcome = order.status === 'pending' ? await confirm(order) : null;
-  res.json({ status: order.status, respCode: outcome?.decisiveCode ?? null });
+  const last = await follow(order, next);
+  res.json({ status: order.status, respCode: last.outcome?.decisiveCode ?? null });
 });
 
 // The SMS code for a token payment.

@@ -1,9 +1,10 @@
 'use strict';
 /**
  * unionpay-acp for Node: the sans-IO Rust core (compiled to WebAssembly) behind a small
- * idiomatic facade. The core builds, signs, encrypts, verifies and classifies; this file
- * converts types, maps errors, and supplies the host defaults: the clock, `fetch`, and
- * `node:crypto` for RSA signing and verification when it is available.
+ * idiomatic facade. Every type that crosses is the core's JSON (requests, outcomes, next
+ * steps, notifications, key updates, reconciliation records), every protocol and
+ * lifecycle decision is the core's (`nextStep`); this file supplies the host parts: the
+ * clock, `fetch`, sleeping, and `node:crypto` for RSA when it is available.
  */
 const core = require('../pkg/acp.js');
 
@@ -45,25 +46,29 @@ class AcpError extends Error {
   }
 }
 
-/** The HTTP exchange failed: no answer, a timeout, an abort, or a status other than 200. */
+/**
+ * No usable answer came (no answer, a timeout, an abort, or what the core's planner
+ * refused as an answer: a status other than 200, an answer that does not verify).
+ */
 class TransportError extends Error {
-  constructor(message, { request, status = null, timedOut = false, aborted = false, cause } = {}) {
+  constructor(message, { request, status = null, timedOut = false, aborted = false, next = null, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'TransportError';
-    /** The request that was sent (keep it: `client.queryUntilFinal(err.request)`). */
+    /** The request that was sent. */
     this.request = request;
     /** The HTTP status when one came. */
     this.status = status;
     this.timedOut = timedOut;
     this.aborted = aborted;
-    /** Money may have moved (a money-moving API, the reversal included): look it up, never
-     * retry it as new or give it up as failed. */
+    /** Money may have moved (the core's `moneyMoving`): look it up, never retry it as new
+     * or give it up as failed. */
     this.outcomeUnknown = Boolean(request && request.moneyMoving);
+    /** The core's next step after this exchange: `client.queryUntilFinal(err.next)`. */
+    this.next = next;
   }
 }
 
 const CATALOGUE = Object.freeze(core.errorCatalogue().map((e) => Object.freeze(e)));
-const CODE_BY_NAME = new Map(CATALOGUE.map((e) => [e.name, e]));
 
 function toAcpError(e) {
   if (e instanceof Error && typeof e.acpCode === 'number') {
@@ -87,14 +92,10 @@ function call(fn) {
   }
 }
 
-function acpError(name, message) {
-  const c = CODE_BY_NAME.get(name);
-  return new AcpError(message, { code: c.code, codeName: c.name, kind: c.kind });
-}
-
 // ------------------------------------------------------------------ value conversion
 
 const utf8 = new TextEncoder();
+const EMPTY = new Uint8Array(0);
 
 function bytes(value, what) {
   if (value instanceof Uint8Array) return value;
@@ -104,20 +105,24 @@ function bytes(value, what) {
   throw new TypeError(`${what} must be a Buffer, a Uint8Array or a string`);
 }
 
-function optionalBytes(value, what) {
-  return value === undefined || value === null ? undefined : bytes(value, what);
-}
-
 /** A Date, epoch milliseconds or an ISO string → Unix seconds; the host clock by default. */
 function seconds(now) {
   if (now === undefined || now === null) return Math.floor(Date.now() / 1000);
   if (now instanceof Date) return Math.floor(now.getTime() / 1000);
   if (typeof now === 'number') return Math.floor(now / 1000);
   if (typeof now === 'string') return Math.floor(Date.parse(now) / 1000);
-  throw new TypeError('now must be a Date, epoch milliseconds or an ISO string');
+  throw new TypeError('now must be a Date, epoch milliseconds or an ISO string (or, where awaited, a function returning one)');
 }
 
-const toDate = (s) => (s === null || s === undefined ? null : new Date(s * 1000));
+/** `now` of the asynchronous methods: a value as `seconds`, or a (possibly async) function returning one. */
+async function clock(now) {
+  return seconds(typeof now === 'function' ? await now() : now);
+}
+
+/** `options` of a building step inside an asynchronous method: `now` read once. */
+async function at(options) {
+  return { ...options, now: (await clock(options.now)) * 1000 };
+}
 
 /** Field maps and params cross into the core as JSON (one string, not a call per value). */
 function json(map) {
@@ -138,47 +143,197 @@ function stringParams(params) {
   return out;
 }
 
-function trustConfig(trust) {
-  if (typeof trust === 'string') return trust;
-  if (trust && typeof trust === 'object') {
-    const list = (v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => bytes(x, 'trust'));
-    return { roots: list(trust.roots), middles: list(trust.middles) };
-  }
-  throw new TypeError("trust must be 'test', 'production' or { roots, middles }");
+/** Certificate bytes as the settings' text: PEM as it is, DER as base64. */
+function documentText(value) {
+  const b = bytes(value, 'certificate');
+  const text = new TextDecoder().decode(b);
+  if (text.includes('-----BEGIN')) return text;
+  if (typeof Buffer === 'function') return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+  let binary = '';
+  for (const x of b) binary += String.fromCharCode(x);
+  return btoa(binary);
 }
 
-function fromCoreRequest(r) {
-  const queried = r.queried && {
-    api: r.queried.api,
-    txnAmt: r.queried.txnAmt,
-    payTimeout: toDate(r.queried.payTimeout),
-  };
-  return Object.freeze({
-    ...r,
-    fields: Object.freeze(r.fields),
-    payTimeout: toDate(r.payTimeout),
-    queried: queried ? Object.freeze(queried) : null,
+/** What the Client constructor takes besides the core's settings (settings.json). */
+const NOT_SETTINGS = new Set(['pfx', 'password', 'key', 'secureKey', 'signMethod', 'backend', 'fetch', 'timeoutMs']);
+
+/** The core's settings JSON from the constructor's options: every other key is handed to the
+ * core (which refuses unknown ones); certificate bytes become PEM text or base64 DER. */
+function settingsJson(options) {
+  const settings = {};
+  for (const [k, v] of Object.entries(options)) if (!NOT_SETTINGS.has(k)) settings[k] = v;
+  return JSON.stringify(settings, function replacer(key, value) {
+    const raw = this[key];
+    return raw instanceof Uint8Array || raw instanceof ArrayBuffer ? documentText(raw) : value;
   });
 }
 
-function toCoreRequest(r) {
-  if (!r || typeof r !== 'object' || typeof r.api !== 'string') {
-    throw new TypeError('pass the request object that build() returned (or its JSON)');
-  }
-  return {
-    ...r,
-    fields: json(r.fields),
-    payTimeout: r.payTimeout == null ? null : seconds(r.payTimeout),
-    queried: r.queried
-      ? {
-          api: r.queried.api,
-          txnAmt: r.queried.txnAmt,
-          payTimeout: r.queried.payTimeout == null ? undefined : seconds(r.queried.payTimeout),
-        }
-      : null,
-  };
+// ---------------------------------------------------------------------------- requests
+
+/** Requests the core wrote (frozen, so their JSON text is the core's), with that text. */
+const requestText = new WeakMap();
+
+function freezeRequest(r, text) {
+  Object.freeze(r.fields);
+  if (r.queried) Object.freeze(r.queried);
+  Object.freeze(r);
+  requestText.set(r, text ?? JSON.stringify(r));
+  return r;
 }
 
+/**
+ * A request as the core's stored shape (`unionpay-acp/request@1`): a request object this
+ * package made is returned as it is; anything else (a stored request's JSON text or its
+ * parsed object, from any binding) is read by the core, which derives every key but
+ * format, api, url, fields, queried and attempt from the signed fields.
+ */
+function requestFromJson(stored) {
+  if (stored !== null && typeof stored === 'object' && requestText.has(stored)) return stored;
+  let text = stored;
+  if (typeof stored !== 'string') {
+    if (stored === null || typeof stored !== 'object') {
+      throw new TypeError('pass a request (what build() returned) or its JSON (JSON.stringify(request))');
+    }
+    text = JSON.stringify(stored);
+  }
+  const out = call(() => core.requestFromJson(text));
+  return freezeRequest(JSON.parse(out), out);
+}
+
+/** The core's text of a request. */
+const textOf = (request) => requestText.get(requestFromJson(request));
+
+// ---------------------------------------------------------------- answers and events
+
+const coreOf = new WeakMap();
+const limitsJson = (limits) => JSON.stringify(limits ?? {});
+
+/** A verified message from UnionPay (an answer or a notification). */
+class VerifiedResponse {
+  constructor(inner, fields) {
+    coreOf.set(this, inner);
+    /** Every field as received (verified). */
+    this.fields = Object.freeze(fields);
+  }
+
+  get(key) {
+    return Object.hasOwn(this.fields, key) ? this.fields[key] : undefined;
+  }
+
+  get respCode() {
+    return this.get('respCode') ?? '';
+  }
+
+  get respMsg() {
+    return this.get('respMsg') ?? '';
+  }
+
+  /** `queryId`: keep it, undo and refund need it. */
+  get queryId() {
+    return this.get('queryId') ?? null;
+  }
+
+  /** `tokenPayData` parsed (the core's TokenPayData), or null. */
+  tokenPayData() {
+    return JSON.parse(call(() => coreOf.get(this).tokenPayData()));
+  }
+
+  /** `customerInfo` parsed without decrypting, or null. */
+  customerInfo() {
+    return JSON.parse(call(() => coreOf.get(this).customerInfo()));
+  }
+
+  /** `customerInfo` with `encryptedInfo` decrypted by the merchant key, or null. */
+  decryptCustomerInfo() {
+    return JSON.parse(call(() => coreOf.get(this).decryptCustomerInfo()));
+  }
+
+  /** `accNo` in the clear (decrypted when UnionPay encrypted it), or null. */
+  decryptAccNo() {
+    return call(() => coreOf.get(this).decryptAccNo()) ?? null;
+  }
+
+  /** File transfer: the archive's members `[{ name, bytes }]`. */
+  files(limits) {
+    return call(() => coreOf.get(this).files(limitsJson(limits)));
+  }
+
+  /** File transfer: the core's reconciliation records `{ zm, zme, otherFiles }` (amounts in fen). */
+  reconciliation(limits) {
+    return JSON.parse(call(() => coreOf.get(this).reconciliation(limitsJson(limits))));
+  }
+
+  toJSON() {
+    return this.fields;
+  }
+}
+
+/**
+ * The verified, classified answer to a request (the core's Outcome): `name` is `success`,
+ * `accepted`, `pending`, `failed` or `no_file`; `next` is the core's next step after it.
+ */
+class Outcome {
+  constructor(o, response, request, next) {
+    this.name = o.name;
+    this.decisiveCode = o.decisiveCode;
+    this.decisiveMsg = o.decisiveMsg;
+    /** accepted / pending: when to query (Unix seconds). */
+    this.queryAt = o.queryAt;
+    this.pendingReason = o.pendingReason;
+    this.response = new VerifiedResponse(response, o.response);
+    /** The request this answers. */
+    this.request = request;
+    /** The core's next step (`final`, `query` or `stop`). */
+    this.next = next;
+    Object.freeze(this);
+  }
+
+  get success() {
+    return this.name === 'success';
+  }
+
+  get fields() {
+    return this.response.fields;
+  }
+
+  /** The core's Outcome JSON. */
+  toJSON() {
+    const { name, decisiveCode, decisiveMsg, queryAt, pendingReason } = this;
+    return { name, decisiveCode, decisiveMsg, queryAt, pendingReason, response: this.response.fields };
+  }
+}
+
+/** A core step handle → the core's NextStep `{ step, outcome, at, query, reason }` (frozen). */
+function fromStep(handle, request) {
+  const j = JSON.parse(handle.json);
+  const response = handle.response();
+  const step = { step: j.step, outcome: null, at: j.at, query: j.query && freezeRequest(j.query), reason: j.reason };
+  if (j.outcome) step.outcome = new Outcome(j.outcome, response, request, step);
+  return Object.freeze(step);
+}
+
+/** A verified notification (the core's Notification). */
+class Notification {
+  constructor(inner) {
+    coreOf.set(this, inner);
+    const n = JSON.parse(inner.json);
+    Object.assign(this, n);
+    this.response = new VerifiedResponse(inner.response(), n.fields);
+    this.fields = this.response.fields;
+    Object.freeze(this);
+  }
+
+  /** Whether it reports on `request` (merId, orderId, txnTime, message type, amount). */
+  matches(request) {
+    return call(() => coreOf.get(this).matches(textOf(request)));
+  }
+
+  /** The core's Notification JSON. */
+  toJSON() {
+    const { response, ...n } = this;
+    return n;
+  }
+}
 // ------------------------------------------------------------------------- backends
 
 let portable = null;
@@ -261,8 +416,6 @@ const backendName = (b) => (b === portable ? 'portable' : 'node');
 
 // ------------------------------------------------------------------- key material
 
-const coreOf = new WeakMap();
-
 /** The merchant's signing key (from the PFX UnionPay issued) with its certificate. */
 class MerchantKey {
   constructor() {
@@ -315,11 +468,27 @@ class EncryptionCert {
     return coreOf.get(this).certId;
   }
 
-  /** RSA-encrypts (PKCS#1 v1.5) and base64-encodes. `random` fixes the padding (tests only). */
+  /** RSA-encrypts (PKCS#1 v1.5, padding from the host RNG) and base64-encodes. */
   encrypt(plaintext, options = {}) {
-    return call(() =>
-      core.encryptField(coreOf.get(this), bytes(plaintext, 'plaintext'), optionalBytes(options.random, 'random')),
-    );
+    noRandom(options, 'danger.encryptField(cert, plaintext, random)');
+    return call(() => core.encryptField(coreOf.get(this), bytes(plaintext, 'plaintext'), undefined));
+  }
+}
+
+/** The low-level Verifier's trust: 'test', 'production' or { roots, middles } (bytes). */
+function trustConfig(trust) {
+  if (typeof trust === 'string') return trust;
+  if (trust && typeof trust === 'object') {
+    const list = (v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => bytes(x, 'trust'));
+    return { roots: list(trust.roots), middles: list(trust.middles) };
+  }
+  throw new TypeError("trust must be 'test', 'production' or { roots, middles }");
+}
+
+/** Fixed randomness is for vectors and tests only: it lives under `danger`. */
+function noRandom(options, instead) {
+  if (options?.random !== undefined) {
+    throw new TypeError(`fixed randomness makes card-data encryption predictable: it is only offered as ${instead}`);
   }
 }
 
@@ -358,11 +527,15 @@ function signFields(fields, credentials) {
 /**
  * Builds `customerInfo`. `info`: certifTp, certifId, customerNm, phoneNo, smsCode, pin,
  * cvn2, expired, and accNo (for a PIN block) or encryptedPin. Options: `mode`
- * (`encrypted` default, `plain`), `cert` (an EncryptionCert), `random` (tests only).
+ * (`encrypted` default, `plain`), `cert` (an EncryptionCert).
  */
 function buildCustomerInfo(info, options = {}) {
+  noRandom(options, 'danger.buildCustomerInfo(info, { random })');
+  return customerInfoWith(info, options, undefined);
+}
+
+function customerInfoWith(info, options, random) {
   const mode = options.mode ?? 'encrypted';
-  const random = optionalBytes(options.random, 'random');
   const params = json(info);
   if (options.cert) return call(() => coreOf.get(options.cert).buildCustomerInfo(params, mode, random));
   return call(() => core.buildCustomerInfo(params, mode, random));
@@ -371,109 +544,7 @@ function buildCustomerInfo(info, options = {}) {
 /** Describes a PKCS#12 file's certificate (no key material leaves the core). */
 function inspectPkcs12(pfx, password) {
   const r = call(() => core.inspectPkcs12(bytes(pfx, 'pfx'), String(password ?? '')));
-  return { ...r, notBefore: toDate(r.notBefore), notAfter: toDate(r.notAfter) };
-}
-
-// --------------------------------------------------------------- answers and events
-
-/** A verified message from UnionPay (an answer or a notification). */
-class VerifiedResponse {
-  constructor(inner) {
-    coreOf.set(this, inner);
-    /** Every field as received (verified). */
-    this.fields = Object.freeze(JSON.parse(inner.fields));
-  }
-
-  get(key) {
-    return Object.hasOwn(this.fields, key) ? this.fields[key] : undefined;
-  }
-
-  get respCode() {
-    return this.get('respCode') ?? '';
-  }
-
-  get respMsg() {
-    return this.get('respMsg') ?? '';
-  }
-
-  /** `queryId`: keep it, undo and refund need it. */
-  get queryId() {
-    return this.get('queryId') ?? null;
-  }
-
-  /** `tokenPayData` parsed: `{ token, trId, tokenType, tokenBegin, tokenEnd, tokenLevel }` or null. */
-  tokenPayData() {
-    return JSON.parse(call(() => coreOf.get(this).tokenPayData()));
-  }
-
-  /** `customerInfo` parsed without decrypting, or null. */
-  customerInfo() {
-    return JSON.parse(call(() => coreOf.get(this).customerInfo()));
-  }
-
-  /** `customerInfo` with `encryptedInfo` decrypted by the merchant key, or null. */
-  decryptCustomerInfo() {
-    return JSON.parse(call(() => coreOf.get(this).decryptCustomerInfo()));
-  }
-
-  /** `accNo` in the clear (decrypted when UnionPay encrypted it), or null. */
-  decryptAccNo() {
-    return call(() => coreOf.get(this).decryptAccNo()) ?? null;
-  }
-
-  /** File transfer: the archive's members `[{ name, bytes }]`. */
-  files(limits = {}) {
-    return call(() => coreOf.get(this).files(limits));
-  }
-
-  /** File transfer: `{ zm, zme, otherFiles, totals }` (amounts in fen). */
-  reconciliation(limits = {}) {
-    return JSON.parse(call(() => coreOf.get(this).reconciliation(limits)));
-  }
-
-  toJSON() {
-    return { fields: this.fields };
-  }
-}
-
-/**
- * The verified, classified answer to a request: `name` is `success`, `accepted` (a money
- * request was taken: wait for the notification or query), `pending` (query at `queryAt`),
- * `failed` (money did not move) or `no_file`.
- */
-class Outcome {
-  constructor(o, request) {
-    this.name = o.name;
-    this.queryAt = toDate(o.queryAt);
-    this.pendingReason = o.pendingReason;
-    this.decisiveCode = o.decisiveCode;
-    this.respCode = o.respCode;
-    this.respMsg = o.respMsg;
-    this.request = request;
-    this.response = new VerifiedResponse(o.response);
-  }
-
-  get success() {
-    return this.name === 'success';
-  }
-
-  get fields() {
-    return this.response.fields;
-  }
-}
-
-/** A verified notification (answer the POST with 200 quickly; they repeat). */
-class Notification {
-  constructor(inner) {
-    coreOf.set(this, inner);
-    Object.assign(this, JSON.parse(inner.data));
-    this.response = new VerifiedResponse(inner.response());
-  }
-
-  /** Whether it reports on `request` (merId, orderId, txnTime, message type, amount). */
-  matches(request) {
-    return call(() => coreOf.get(this).matches(toCoreRequest(request)));
-  }
+  return { ...r, notBefore: new Date(r.notBefore * 1000), notAfter: new Date(r.notAfter * 1000) };
 }
 
 // --------------------------------------------------------------------------- client
@@ -493,50 +564,79 @@ function delay(ms, signal) {
   });
 }
 
+function notificationBytes(rawBody) {
+  if (rawBody && typeof rawBody === 'object' && !ArrayBuffer.isView(rawBody) && !(rawBody instanceof ArrayBuffer)) {
+    throw new TypeError(
+      'a notification is verified from its raw body (Buffer or string), not a parsed object: ' +
+        "use express.raw({ type: '*/*' }) on the notification route, or readRawBody(req)",
+    );
+  }
+  return bytes(rawBody, 'rawBody');
+}
+
+/** Whether `target` is a next step (the core's NextStep shape). */
+const isStep = (target) => target !== null && typeof target === 'object' && typeof target.step === 'string';
+
+/** What the constructor takes from `withEncryptionCert` and `keyUpdateQuery`. */
+class Derived {
+  constructor(coreClient, from) {
+    this.core = coreClient;
+    this.from = from;
+  }
+}
+
+let buildWithRandom; // danger.build: set in Client's static block
+
 /**
- * One merchant's client: builds and signs every product API, POSTs it with `fetch`,
- * verifies and classifies the answer, verifies notifications.
+ * One merchant's client: builds and signs every product API, POSTs it with `fetch`, and
+ * follows the core's planner (`nextStep`) from the answer; verifies notifications.
  */
 class Client {
   #core;
   #fetch;
   #timeoutMs;
   #backend;
+  #endpoints;
 
+  /**
+   * `options`: the core's settings (settings.json: merId, environment, trust,
+   * encryptionCert, …; unknown keys are refused by the core) and the host's: the key
+   * (`pfx` + `password`, `key`, or `secureKey` + `signMethod`), `backend`, `fetch`,
+   * `timeoutMs`. Certificates may be Buffers (PEM or DER) or text.
+   */
   constructor(options) {
-    const o = options ?? {};
-    if (o.environment === undefined) {
-      throw new TypeError("environment is required: 'test', 'production' or { baseUrl } (the local sandbox)");
+    if (options instanceof Derived) {
+      const from = options.from;
+      this.#core = options.core;
+      this.#fetch = from.#fetch;
+      this.#timeoutMs = from.#timeoutMs;
+      this.#backend = from.#backend;
+      return;
     }
+    const o = options ?? {};
     const b = backend(o.backend);
-    const config = {
-      merId: o.merId,
-      environment: o.environment,
-      trust: trustConfig(o.trust),
-      encryptionCert: optionalBytes(o.encryptionCert, 'encryptionCert'),
-      accessType: o.accessType,
-      channelType: o.channelType,
-      trId: o.trId,
-      bizTypes: o.bizTypes,
-      version: o.version,
-      customerInfoMode: o.customerInfoMode,
-      orderIdMaxLen: o.orderIdMaxLen,
-      verifySecureKey: o.verifySecureKey,
-      verifyCerts500: (o.verifyCerts500 ?? []).map((c) => bytes(c, 'verifyCerts500')),
-    };
+    const settings = settingsJson(o);
     if (o.secureKey !== undefined) {
-      this.#core = call(() => core.Client.withSecureKey(config, o.signMethod ?? '11', String(o.secureKey), b));
+      this.#core = call(() => core.Client.withSecureKey(settings, o.signMethod ?? '11', String(o.secureKey), b));
     } else {
       let key = o.key;
       if (key === undefined && o.pfx !== undefined) key = MerchantKey.fromPkcs12(o.pfx, o.password, { backend: o.backend });
       if (!(key instanceof MerchantKey)) {
         throw new TypeError('give the merchant key: pfx + password, key (a MerchantKey), or secureKey');
       }
-      this.#core = call(() => core.Client.withKey(config, coreOf.get(key), b));
+      this.#core = call(() => core.Client.withKey(settings, coreOf.get(key), b));
     }
     this.#fetch = o.fetch ?? globalThis.fetch;
     this.#timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#backend = backendName(b);
+  }
+
+  /**
+   * The same client (settings, key, fetch) with UnionPay's encryption certificate `pem`
+   * (PEM or DER): what a key update that replaced it asks for. This client is unchanged.
+   */
+  withEncryptionCert(pem) {
+    return new Client(new Derived(call(() => this.#core.withEncryptionCert(bytes(pem, 'pem'))), this));
   }
 
   /** `merId`. */
@@ -546,7 +646,8 @@ class Client {
 
   /** `{ front, back, query, file, app }` URLs. */
   get endpoints() {
-    return this.#core.endpoints;
+    this.#endpoints ??= Object.freeze(JSON.parse(this.#core.endpoints()));
+    return this.#endpoints;
   }
 
   /** Which RSA backend signs and verifies: `node` (node:crypto) or `portable` (wasm). */
@@ -554,37 +655,64 @@ class Client {
     return this.#backend;
   }
 
-  // ---- sans-IO: build, read
+  // ---- sans-IO: build, plan, read
 
   /**
    * Builds and signs the request of `api` (`consume`, `sms_open`, …) from protocol
-   * parameters keyed by field name (`orderId`, `txnAmt`, `accNo`, `smsCode`, …).
-   * Options: `now` (Date), `random` (fixed padding bytes, tests only).
+   * parameters keyed by field name (`orderId`, `txnAmt`, `accNo`, `smsCode`, …). Returns
+   * the request in the core's stored shape: keep `JSON.stringify(request)`. Options: `now`.
    */
   build(api, params, options = {}) {
-    const r = call(() =>
-      this.#core.build(api, json(params), seconds(options.now), optionalBytes(options.random, 'random')),
-    );
-    return fromCoreRequest(JSON.parse(r));
+    noRandom(options, 'danger.build(client, api, params, { random })');
+    return this.#build(api, params, options, undefined);
+  }
+
+  #build(api, params, options, random) {
+    const text = call(() => this.#core.build(String(api), json(params), seconds(options.now), random));
+    return freezeRequest(JSON.parse(text), text);
+  }
+
+  static {
+    buildWithRandom = (client, api, params, options) =>
+      client.#build(api, params, options, bytes(options.random, 'random'));
   }
 
   /** The status query (attempt 1, 2, …) of an earlier request. */
   buildQuery(request, attempt = 1, options = {}) {
-    const r = call(() => this.#core.buildQueryFor(toCoreRequest(request), attempt, seconds(options.now)));
-    return fromCoreRequest(JSON.parse(r));
+    const text = call(() => this.#core.buildQueryFor(textOf(request), attempt, seconds(options.now)));
+    return freezeRequest(JSON.parse(text), text);
   }
 
-  /** Verifies and classifies the raw answer body to `request` (when you did the HTTP). */
+  /**
+   * The core's planner: what to do after `sent` got `exchange`, an HTTP answer
+   * `{ status, body }` or `null` for none (a timeout, a connection error). Returns the
+   * core's NextStep `{ step: 'final'|'query'|'stop', outcome, at, query, reason }`
+   * (`at` in Unix seconds, `query` the status query to POST then). Options: `now`.
+   */
+  nextStep(sent, exchange, options = {}) {
+    const request = requestFromJson(sent);
+    let status;
+    let body = EMPTY;
+    if (exchange === undefined) throw new TypeError('exchange is { status, body }, or null for no answer');
+    if (exchange !== null) {
+      status = exchange.status;
+      if (!Number.isInteger(status) || status < 0 || status > 65535) throw new TypeError('exchange.status must be the HTTP status');
+      body = bytes(exchange.body ?? EMPTY, 'exchange.body');
+    }
+    const handle = call(() => this.#core.nextStep(textOf(request), status, body, seconds(options.now)));
+    return fromStep(handle, request);
+  }
+
+  /** Verifies and classifies an answer body you received yourself (errors if it does not
+   * verify); the Outcome carries the core's next step (`outcome.next`). */
   handleResponse(request, body, options = {}) {
-    const o = call(() => this.#core.handleResponse(toCoreRequest(request), bytes(body, 'body'), seconds(options.now)));
-    return new Outcome(o, request);
+    const r = requestFromJson(request);
+    return fromStep(call(() => this.#core.handleResponse(textOf(r), bytes(body, 'body'), seconds(options.now))), r).outcome;
   }
 
   /** Verifies a back notification: pass the raw body UnionPay POSTed to backUrl. */
   verifyNotification(rawBody, options = {}) {
-    return new Notification(
-      call(() => this.#core.verifyNotification(notificationBytes(rawBody), seconds(options.now))),
-    );
+    return new Notification(call(() => this.#core.verifyNotification(notificationBytes(rawBody), seconds(options.now))));
   }
 
   /** Verifies a front notification (the browser's POST to frontUrl): never proof of payment. */
@@ -594,67 +722,118 @@ class Client {
     );
   }
 
+  /**
+   * UnionPay's POST to backUrl, from its raw body: `{ status, body }` is what to answer
+   * (200 once it verified: answer it only after storing the notification; 503 if storing
+   * failed), `notification` the verified notification or null, `error` the AcpError.
+   */
+  receiveNotification(rawBody, options = {}) {
+    const r = call(() => this.#core.receiveNotification(notificationBytes(rawBody), seconds(options.now)));
+    const n = r.notification();
+    return Object.freeze({
+      status: r.status,
+      body: r.body,
+      notification: n ? new Notification(n) : null,
+      error: r.error ? toAcpError(r.error) : null,
+    });
+  }
+
+  /** The core's next step for `request` after a verified notification about it (a money
+   * notification is confirmed by a status query). */
+  nextStepAfterNotification(request, notification, options = {}) {
+    const handle = coreOf.get(notification);
+    if (!(notification instanceof Notification) || !handle) throw new TypeError('pass a verified Notification');
+    const r = requestFromJson(request);
+    return fromStep(call(() => this.#core.nextStepAfterNotification(textOf(r), handle, seconds(options.now))), r);
+  }
+
   // ---- HTTP
 
-  /** POSTs a built request and returns its verified Outcome. Options: `signal`, `timeoutMs`, `now`. */
-  async send(request, options = {}) {
-    if (request?.front) {
-      throw acpError('InvalidArgument', `a ${request.api} request is posted by the browser: serve request.html`);
+  /**
+   * POSTs `request` and hands what happened (an answer with its status, or none) to the
+   * core's planner; returns its next step. Options: `signal`, `timeoutMs`, `now` (a value
+   * or a function, maybe async).
+   */
+  async exchange(request, options = {}) {
+    return (await this.#exchange(requestFromJson(request), options)).step;
+  }
+
+  async #exchange(request, options) {
+    // A front request is the browser's to post: the core refuses it before anything is sent.
+    if (request.front) this.nextStep(request, null);
+    const r = await this.#post(request, options);
+    if (r.aborted) {
+      throw new TransportError(`the ${request.api} request to ${request.url} was aborted`, {
+        request,
+        aborted: true,
+        next: this.nextStep(request, null, { now: (await clock(options.now)) * 1000 }),
+        cause: r.cause,
+      });
     }
-    const body = await this.#post(request, options);
-    return this.handleResponse(request, body, options);
+    const step = this.nextStep(request, r.answer, { now: (await clock(options.now)) * 1000 });
+    return { step, ...r };
+  }
+
+  /**
+   * POSTs a built request; returns the Outcome of the core's next step (`outcome.next`).
+   * When the core's planner finds no usable answer in what came back, a TransportError
+   * carries its next step (`err.next`). Options: `signal`, `timeoutMs`, `now`.
+   */
+  async send(request, options = {}) {
+    const r = requestFromJson(request);
+    const { step, answer, timedOut, cause } = await this.#exchange(r, options);
+    if (step.outcome) return step.outcome;
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const why = answer
+      ? `HTTP ${answer.status}, not an answer the core could use`
+      : timedOut
+        ? `no answer within ${timeoutMs} ms`
+        : `failed: ${cause?.cause?.code ?? cause?.message ?? cause}`;
+    throw new TransportError(`the ${r.api} request to ${r.url} got no usable answer (${why})`, {
+      request: r,
+      status: answer ? answer.status : null,
+      timedOut,
+      next: step,
+      cause,
+    });
   }
 
   /** `build(api, params)` then `send()`. */
   async call(api, params, options = {}) {
-    return this.send(this.build(api, params, options), options);
+    return this.send(this.build(api, params, await at(options)), options);
   }
 
   /** Sends status query `attempt` (default 1) of `request`. */
   async query(request, options = {}) {
-    return this.send(this.buildQuery(request, options.attempt ?? 1, options), options);
+    return this.send(this.buildQuery(request, options.attempt ?? 1, await at(options)), options);
   }
 
   /**
-   * After an `accepted` or `pending` Outcome, or a request that got no answer (a
-   * TransportError or an answer that did not verify), sends status queries on the
-   * schedule the core returns until the result is final. Bounded by `maxQueries`
-   * (default 10), `maxWaitMs` (default 120 000) and `signal`; returns the last Outcome
-   * (still `pending` when the bound was hit: the reconciliation file decides).
+   * Follows the core's planner until it says `final` or `stop`: sleeps until each step's
+   * `at`, POSTs its status query and asks `nextStep` again. `target` is an Outcome, a
+   * request that got no answer, or a next step. Bounded by `maxQueries` (default 10),
+   * `maxWaitMs` (default 120 000) and `signal`; `now()` (a Date or Unix ms, maybe async) and
+   * `sleep(ms, signal)` replace the host clock and timer. Returns the last next step: its
+   * `outcome`, and for a `stop` its `reason`; a `query` step (a bound was hit) can be passed
+   * back later.
    */
   async queryUntilFinal(target, options = {}) {
-    const { maxQueries = 10, maxWaitMs = 120_000, signal } = options;
-    const deadline = Date.now() + maxWaitMs;
-    let last = target instanceof Outcome ? target : null;
-    const request = last ? last.request : target;
-    if (last && last.name !== 'accepted' && last.name !== 'pending') return last;
-    // A request that cannot be looked up by its own key (a reversal) fails here, with the
-    // core's reason, rather than after the first wait.
-    this.buildQuery(request, 1);
-    const noAnswerAt = (attempt) =>
-      toDate(call(() => core.Client.queryAtAfterNoAnswer(toCoreRequest(request), attempt, seconds())));
-    let queryAt = last ? last.queryAt : noAnswerAt(1);
-    let lastError = null;
-    for (let attempt = 1; attempt <= maxQueries && queryAt; attempt++) {
-      const wait = queryAt.getTime() - Date.now();
-      if (Date.now() + Math.max(0, wait) > deadline) break;
-      await delay(wait, signal);
-      try {
-        const outcome = await this.query(request, { ...options, attempt, now: undefined });
-        last = outcome;
-        if (outcome.name !== 'pending' && outcome.name !== 'accepted') return outcome;
-        queryAt = outcome.queryAt;
-      } catch (e) {
-        const unanswered =
-          (e instanceof TransportError && !e.aborted) ||
-          (e instanceof AcpError && (e.kind === 'Signature' || e.kind === 'Format'));
-        if (!unanswered) throw e;
-        lastError = e;
-        queryAt = noAnswerAt(attempt + 1);
-      }
+    const { maxQueries = 10, maxWaitMs = 120_000, signal, now, sleep = delay } = options;
+    const nowMs = async () => (await clock(now)) * 1000;
+    let step;
+    if (target instanceof Outcome) step = target.next;
+    else if (isStep(target)) step = target;
+    else step = this.nextStep(target, null, { now: await nowMs() });
+    const deadline = (await nowMs()) + maxWaitMs;
+    for (let n = 0; n < maxQueries && step.step === 'query'; n++) {
+      const t = await nowMs();
+      const wait = step.at * 1000 - t;
+      if (t + Math.max(0, wait) > deadline) break;
+      if (wait > 0) await sleep(wait, signal);
+      signal?.throwIfAborted();
+      step = await this.exchange(step.query, { ...options, now });
     }
-    if (last) return last;
-    throw lastError ?? new TransportError('no status query was answered in time', { request });
+    return step;
   }
 
   async #post(request, { signal, timeoutMs = this.#timeoutMs } = {}) {
@@ -679,143 +858,57 @@ class Client {
         signal: controller.signal,
         redirect: 'manual',
       });
-      if (res.status !== 200) {
-        await res.body?.cancel().catch(() => {});
-        throw new TransportError(`${request.url} answered HTTP ${res.status}`, { request, status: res.status });
-      }
-      return new Uint8Array(await res.arrayBuffer());
+      const body = new Uint8Array(await res.arrayBuffer());
+      return { answer: { status: res.status, body }, timedOut: false, aborted: false, cause: null };
     } catch (e) {
-      if (e instanceof TransportError) throw e;
-      const aborted = !timedOut && Boolean(signal?.aborted);
-      const why = timedOut
-        ? `no answer within ${timeoutMs} ms`
-        : aborted
-          ? 'aborted'
-          : `failed: ${e?.cause?.code ?? e?.message ?? e}`;
-      throw new TransportError(`the ${request.api} request to ${request.url} ${why}`, {
-        request,
-        timedOut,
-        aborted,
-        cause: e,
-      });
+      return { answer: null, timedOut, aborted: !timedOut && Boolean(signal?.aborted), cause: e };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  // ---- one method per product API (params are the protocol's field names)
-
-  /** 01/01 consume (token or card), back. */
-  consume(params, options) {
-    return this.call('consume', params, options);
-  }
-  /** 99/01 reversal. */
-  reversal(params, options) {
-    return this.call('reversal', params, options);
-  }
-  /** 79/00 open through UnionPay's page: returns the request; serve `request.html`. */
-  frontOpen(params, options) {
-    return this.build('front_open', params, options);
-  }
-  /** 79/00 open with card data the merchant collected (back). */
-  backOpen(params, options) {
-    return this.call('back_open', params, options);
-  }
-  /** 78/02 open-status query. */
-  openQuery(params, options) {
-    return this.call('open_query', params, options);
-  }
-  /** 79/05 apply for a token by an open-and-pay's orderId. */
-  applyToken(params, options) {
-    return this.call('apply_token', params, options);
-  }
-  /** 74/01 delete token. */
-  deleteToken(params, options) {
-    return this.call('delete_token', params, options);
-  }
-  /** 79/03 update token. */
-  updateToken(params, options) {
-    return this.call('update_token', params, options);
-  }
-  /** 77/00 SMS before an open or update. */
-  smsOpen(params, options) {
-    return this.call('sms_open', params, options);
-  }
-  /** 77/01 SMS for real-name authentication. */
-  smsRealNameAuth(params, options) {
-    return this.call('sms_real_name_auth', params, options);
-  }
-  /** 77/02 SMS before a consume (same orderId, txnTime, txnAmt). */
-  smsConsume(params, options) {
-    return this.call('sms_consume', params, options);
-  }
-  /** 77/03 SMS for withholding. */
-  smsWithholding(params, options) {
-    return this.call('sms_withholding', params, options);
-  }
-  /** 77/04 SMS before a pre-auth. */
-  smsPreAuth(params, options) {
-    return this.call('sms_pre_auth', params, options);
-  }
-  /** 31/00 consume undo (void). */
-  consumeUndo(params, options) {
-    return this.call('consume_undo', params, options);
-  }
-  /** 04/00 refund. */
-  refund(params, options) {
-    return this.call('refund', params, options);
-  }
-  /** 00/00 status query by origOrderId/origTxnTime (see also `query(request)`). */
-  statusQuery(params, options) {
-    return this.call('status_query', params, options);
-  }
-  /** 02/01 pre-authorization. */
-  preAuth(params, options) {
-    return this.call('pre_auth', params, options);
-  }
-  /** 32/00 pre-auth undo. */
-  preAuthUndo(params, options) {
-    return this.call('pre_auth_undo', params, options);
-  }
-  /** 03/00 pre-auth completion. */
-  preAuthCompletion(params, options) {
-    return this.call('pre_auth_completion', params, options);
-  }
-  /** 33/00 pre-auth completion undo. */
-  completionUndo(params, options) {
-    return this.call('completion_undo', params, options);
-  }
-  /** 01/01 open-and-pay through UnionPay's page: returns the request; serve `request.html`. */
-  openAndPay(params, options) {
-    return this.build('open_and_pay', params, options);
-  }
   /**
-   * 95/00 encryption key update query: checks UnionPay's certificate against the trust
-   * profile and, when it changed, switches this client to it. Returns
-   * `{ changed, certId, pem, nextCheckAt }`: store `pem` (and pass it as encryptionCert).
+   * 95/00 encryption key update query: checks UnionPay's encryption certificate against
+   * the trust profile. Returns `{ update, client }`: `update` is the core's KeyUpdate
+   * `{ kind: 'unchanged'|'replaced', certId, pem, nextCheckAt }` (store `pem` when
+   * replaced), `client` the client to go on with (`this.withEncryptionCert(pem)` when it was
+   * replaced). This client is never changed.
    */
   async keyUpdateQuery(params, options = {}) {
-    const request = this.build('key_update_query', params, options);
-    const body = await this.#post(request, options);
-    const u = call(() => this.#core.handleKeyUpdate(toCoreRequest(request), body, seconds(options.now)));
-    if (u.changed) this.#core = call(() => this.#core.withEncryptionCert(bytes(u.pem, 'pem')));
-    return { changed: u.changed, certId: u.certId, pem: u.pem, nextCheckAt: toDate(u.nextCheckAt) };
+    const request = this.build('key_update_query', params, await at(options));
+    const { step, answer, timedOut, cause } = await this.#exchange(request, options);
+    if (!step.outcome) {
+      throw new TransportError(`the key update query got no usable answer${answer ? ` (HTTP ${answer.status})` : ''}`, {
+        request,
+        status: answer ? answer.status : null,
+        timedOut,
+        next: step,
+        cause,
+      });
+    }
+    const now = await clock(options.now);
+    const u = call(() => this.#core.handleKeyUpdate(textOf(request), answer.body, now));
+    return { update: Object.freeze(JSON.parse(u.json)), client: new Client(new Derived(u.client(), this)) };
   }
-  /** 76/01 file transfer (reconciliation file of `settleDate`, MMDD). */
-  fileTransfer(params, options) {
-    return this.call('file_transfer', params, options);
-  }
+
 }
 
-function notificationBytes(rawBody) {
-  if (rawBody && typeof rawBody === 'object' && !ArrayBuffer.isView(rawBody) && !(rawBody instanceof ArrayBuffer)) {
-    throw new TypeError(
-      'verifyNotification needs the raw body (Buffer or string), not a parsed object: ' +
-        "use express.raw({ type: '*/*' }) on the notification route, or readRawBody(req)",
-    );
-  }
-  return bytes(rawBody, 'rawBody');
+// One method per product API of the core's catalogue (the camelCase of its name; params are
+// the protocol's field names): a front API returns its request (serve `request.html`: the
+// browser posts it), any other is built and sent. index.d.cts declares them.
+const APIS = Object.freeze(core.apiCatalogue().map((a) => Object.freeze(a)));
+for (const { name, front } of APIS) {
+  const method = name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+  if (Object.hasOwn(Client.prototype, method)) continue; // keyUpdateQuery has its own result
+  const fn = front
+    ? function buildFront(params, options) {
+        return this.build(name, params, options);
+      }
+    : function callApi(params, options) {
+        return this.call(name, params, options);
+      };
+  Object.defineProperty(Client.prototype, method, { value: fn, writable: true, configurable: true });
 }
 
 /**
@@ -847,6 +940,30 @@ function readRawBody(req, { limit = 1 << 20 } = {}) {
   });
 }
 
+/** The reconciliation records of a ZIP archive you saved (the file transfer's, or one
+ * downloaded by hand): the core's `{ zm, zme, otherFiles }`, as `response.reconciliation()`. */
+function readReconciliationArchive(zip, limits) {
+  return JSON.parse(call(() => core.readReconciliationArchive(bytes(zip, 'zip'), limitsJson(limits))));
+}
+
+/**
+ * What is unsafe in production, by name: parsing bodies WITHOUT verifying them (vectors,
+ * debugging), and fixed randomness for card-data encryption (vectors, byte-exact tests).
+ */
+const danger = Object.freeze({
+  /** Splits a synchronous answer (`k=v&…`, brace-aware) without verifying it. */
+  parseSyncBody: (body) => JSON.parse(call(() => core.parseSyncBody(bytes(body, 'body')))),
+  /** Splits and form-decodes a notification body without verifying it. */
+  parseNotifyBody: (body) => JSON.parse(call(() => core.parseNotifyBody(bytes(body, 'body')))),
+  /** `cert.encrypt(plaintext)` with the padding bytes taken from `random`. */
+  encryptField: (cert, plaintext, random) =>
+    call(() => core.encryptField(coreOf.get(cert), bytes(plaintext, 'plaintext'), bytes(random, 'random'))),
+  /** `buildCustomerInfo(info, options)` with `options.random` as the padding bytes. */
+  buildCustomerInfo: (info, options = {}) => customerInfoWith(info, options, bytes(options.random, 'random')),
+  /** `client.build(api, params, options)` with `options.random` as the padding bytes. */
+  build: (client, api, params, options = {}) => buildWithRandom(client, api, params, options),
+});
+
 module.exports = {
   Client,
   AcpError,
@@ -858,6 +975,8 @@ module.exports = {
   EncryptionCert,
   Verifier,
   readRawBody,
+  requestFromJson,
+  readReconciliationArchive,
   signFields,
   buildCustomerInfo,
   inspectPkcs12,
@@ -865,11 +984,10 @@ module.exports = {
   hexDigest: (algorithm, data) => call(() => core.hexDigest(algorithm, bytes(data, 'data'))),
   parseSignMethod: (text) => call(() => core.parseSignMethod(String(text))),
   pinBlock: (pin, pan) => call(() => core.pinBlock(String(pin), String(pan))),
-  parseSyncBody: (body) => JSON.parse(call(() => core.parseSyncBody(bytes(body, 'body')))),
-  parseNotifyBody: (body) => JSON.parse(call(() => core.parseNotifyBody(bytes(body, 'body')))),
   encodeForm: (fields) => call(() => core.encodeForm(json(fields))),
-  apiNames: () => core.apiNames(),
+  apiNames: () => APIS.map((a) => a.name),
   errorCatalogue: () => CATALOGUE,
+  danger,
   hasNodeCrypto: HAS_NODE_CRYPTO,
   FORM_CONTENT_TYPE,
 };

@@ -1,11 +1,16 @@
 /// <reference types="node" />
 // Declarations of unionpay-acp (hand-written, checked by `tsc --noEmit` in npm/test.sh).
+// The data types are the core's JSON shapes (src/json.rs): times are Unix seconds,
+// amounts fen.
 
 /** Bytes in any of the usual shapes: Buffer, Uint8Array, or text (UTF-8). */
 export type BytesLike = Uint8Array | ArrayBuffer | string;
 
 /** A point in time: a Date, epoch milliseconds or an ISO string. Defaults to the host clock. */
 export type TimeLike = Date | number | string;
+
+/** The asynchronous methods' `now`: a point in time, or a clock (maybe async) to read when needed. */
+export type Clock = TimeLike | (() => TimeLike | Promise<TimeLike>);
 
 /** Names of the 23 product APIs, as the core spells them. */
 export type ApiName =
@@ -38,22 +43,29 @@ export declare class AcpError extends Error {
   );
 }
 
-/** The HTTP exchange failed: no answer, a timeout, an abort, or a status other than 200. */
+/** No usable answer came: none, a timeout, an abort, or what the core's planner did not take as an answer. */
 export declare class TransportError extends Error {
   readonly name: 'TransportError';
   readonly request: OutgoingRequest;
   readonly status: number | null;
   readonly timedOut: boolean;
   readonly aborted: boolean;
-  /** A money-moving request may have been executed: query it (`client.queryUntilFinal(err.request)`). */
+  /** A money-moving request may have been executed: query it (`client.queryUntilFinal(err.next)`). */
   readonly outcomeUnknown: boolean;
+  /** The core's next step after this exchange. */
+  readonly next: NextStep | null;
 }
 
 /** Protocol parameters keyed by field name: orderId, txnAmt (fen), backUrl, accNo, token, smsCode, … */
 export type Params = Record<string, string | number | bigint | null | undefined>;
 
-/** A built, signed request. Plain data: keep it (e.g. as JSON) to read answers and notifications. */
+/**
+ * A built, signed request: the core's stored shape `unionpay-acp/request@1` (frozen). Keep
+ * `JSON.stringify(request)`; anything but format, api, url, fields, queried and attempt is
+ * derived again from the signed fields when it is read back.
+ */
 export interface OutgoingRequest {
+  readonly format: 'unionpay-acp/request@1';
   readonly api: ApiName;
   readonly endpoint: 'front' | 'back' | 'query' | 'file' | 'app';
   readonly url: string;
@@ -66,9 +78,10 @@ export interface OutgoingRequest {
   readonly txnAmt: number | null;
   /** Front APIs: the auto-submit page to serve to the browser. */
   readonly html: string | null;
-  readonly payTimeout: Date | null;
+  /** Unix seconds. */
+  readonly payTimeout: number | null;
   /** Status query only: what it queried (API name, amount in fen, payTimeout of a browser transaction). */
-  readonly queried: { readonly api: ApiName; readonly txnAmt: number; readonly payTimeout: Date | null } | null;
+  readonly queried: { readonly api: ApiName; readonly txnAmt: number; readonly payTimeout: number | null } | null;
   /** Status queries: which query this is (1 for the first). */
   readonly attempt: number;
   /** A missing answer leaves the outcome unknown (money-moving APIs, the reversal included). */
@@ -91,23 +104,24 @@ export interface ArchiveLimits {
   maxEntries?: number;
 }
 
+/** A ZM line (the core's ZmRecord): amounts in fen, signed ones credit-positive; times MMDDhhmmss. */
 export interface ZmRecord {
   txnCode: string; acquirerCode: string; senderCode: string; traceNo: string; traceTime: string;
   panMasked: string; amountFen: number; mcc: string; terminalType: string; queryId: string;
   payMethodOld: string; orderId: string; payCardType: string; origTraceNo: string; origTxnTime: string | null;
-  merchantFeeFen: number; settleAmountFen: number; payMethod: string; groupMerId: string; txnType: string;
+  merchantFee: number; settleAmount: number; payMethod: string; groupMerId: string; txnType: string;
   txnSubType: string; bizType: string; accType: string; billType: string; billNo: string;
   interactionMode: string; origQueryId: string; merId: string; splitMode: string; subMerId: string;
-  subMerAbbr: string; subMerSplitAmountFen: number; netSettleAmountFen: number; termId: string;
-  reqReserved: string; discountAmountFen: number; invoiceAmountFen: number; installmentFeeFen: number;
+  subMerAbbr: string; subMerSplitAmount: number; netSettleAmount: number; termId: string;
+  reqReserved: string; discountAmount: number; invoiceAmount: number; installmentFee: number;
   installmentCount: number | null; medium: string; field41: string; reserved: string;
 }
 
+/** A reconciliation archive's records (the core's Reconciliation). */
 export interface Reconciliation {
   zm: ZmRecord[];
   zme: { lineNo: number; text: string; fields: string[] | null }[];
   otherFiles: string[];
-  totals: { records: number; amountFen: number; merchantFeeFen: number; settleFen: number; netSettleFen: number };
 }
 
 /** A verified message from UnionPay. */
@@ -124,7 +138,8 @@ export declare class VerifiedResponse {
   decryptAccNo(): string | null;
   files(limits?: ArchiveLimits): { name: string; bytes: Uint8Array }[];
   reconciliation(limits?: ArchiveLimits): Reconciliation;
-  toJSON(): { fields: Record<string, string> };
+  /** The fields. */
+  toJSON(): Record<string, string>;
 }
 
 export type OutcomeName = 'success' | 'accepted' | 'pending' | 'failed' | 'no_file';
@@ -137,20 +152,54 @@ export type PendingReason =
   | 'too_frequent'
   | 'query_rejected';
 
-/** The verified, classified answer to a request. */
+/** The verified, classified answer to a request (the core's Outcome). */
 export declare class Outcome {
   private constructor();
   readonly name: OutcomeName;
-  /** accepted / pending: when to query. */
-  readonly queryAt: Date | null;
-  readonly pendingReason: PendingReason | null;
+  /** The queried transaction's origRespCode for a found status query, else respCode. */
   readonly decisiveCode: string;
-  readonly respCode: string;
-  readonly respMsg: string;
-  readonly request: OutgoingRequest;
+  readonly decisiveMsg: string;
+  /** accepted / pending: when to query (Unix seconds). */
+  readonly queryAt: number | null;
+  readonly pendingReason: PendingReason | null;
   readonly response: VerifiedResponse;
+  /** The request this answers. */
+  readonly request: OutgoingRequest;
+  /** The core's next step after it. */
+  readonly next: NextStep;
   readonly success: boolean;
   readonly fields: Readonly<Record<string, string>>;
+  /** The core's Outcome JSON. */
+  toJSON(): {
+    name: OutcomeName; decisiveCode: string; decisiveMsg: string; queryAt: number | null;
+    pendingReason: PendingReason | null; response: Record<string, string>;
+  };
+}
+
+export type StopReason = 'schedule_used_up' | 'not_queryable' | 'no_answer';
+
+/** The core's planner's answer (NextStep): the result, a status query at `at`, or stop. */
+export interface NextStep {
+  readonly step: 'final' | 'query' | 'stop';
+  /** The final outcome, or the last answer's (null when no usable answer came). */
+  readonly outcome: Outcome | null;
+  /** `query`: when to POST it (Unix seconds). */
+  readonly at: number | null;
+  /** `query`: the status query to POST. */
+  readonly query: OutgoingRequest | null;
+  /** `stop`: why. */
+  readonly reason: StopReason | null;
+}
+
+/** What happened to a sent request: an HTTP answer, or none (`null`: a timeout, a connection error). */
+export type Exchange = { status: number; body: BytesLike } | null;
+
+/** What `receiveNotification` says: answer UnionPay's POST with `status` and `body`. */
+export interface ReceivedNotification {
+  readonly status: number;
+  readonly body: string;
+  readonly notification: Notification | null;
+  readonly error: AcpError | null;
 }
 
 /** A verified notification. */
@@ -177,13 +226,21 @@ export declare class Notification {
   readonly tokenPayData: TokenPayData | null;
   readonly fields: Readonly<Record<string, string>>;
   readonly response: VerifiedResponse;
-  matches(request: OutgoingRequest): boolean;
+  matches(request: OutgoingRequest | string): boolean;
+  /** The core's Notification JSON. */
+  toJSON(): Record<string, unknown>;
 }
 
 export type BackendChoice = 'auto' | 'node' | 'portable';
 
-/** `test`, `production`, or your own roots and middles (PEM or DER), e.g. the sandbox's. */
+/** The Verifier's trust: `test`, `production`, or your own roots and middles (PEM or DER). */
 export type Trust = 'test' | 'production' | { roots: BytesLike | BytesLike[]; middles: BytesLike | BytesLike[] };
+
+/** The client's `trust` setting: `test`, `production`, or your own roots and middles (PEM or DER each). */
+export type ClientTrust =
+  | 'test'
+  | 'production'
+  | { roots: BytesLike[]; middles: BytesLike[]; allowTestIdentity?: boolean };
 
 export type Environment =
   | 'test'
@@ -191,11 +248,15 @@ export type Environment =
   | { baseUrl: string }
   | { front: string; back: string; query: string; file: string; app: string };
 
+/**
+ * The core's client settings (settings.json: unknown keys are refused), with certificates
+ * as Buffers or text, and the host's options: the key, `backend`, `timeoutMs`, `fetch`.
+ */
 export interface ClientOptions {
   /** 15-digit merchant number. */
   merId: string;
   environment: Environment;
-  trust: Trust;
+  trust: ClientTrust;
   /** The merchant PFX and its password (signMethod 01) … */
   pfx?: BytesLike;
   password?: string;
@@ -205,7 +266,7 @@ export interface ClientOptions {
   secureKey?: string;
   signMethod?: '11' | '12';
   /** UnionPay's encryption certificate (PEM or DER): needed whenever card data is sent. */
-  encryptionCert?: BytesLike;
+  encryptionCert?: BytesLike | null;
   /** RSA through node:crypto (`auto`, the default, when present) or pure Rust in wasm. */
   backend?: BackendChoice;
   /** Per-request HTTP timeout, default 30 000 ms. */
@@ -220,34 +281,42 @@ export interface ClientOptions {
   version?: '5.1.0' | '5.0.0';
   customerInfoMode?: 'encrypted' | 'plain';
   orderIdMaxLen?: number;
-  verifySecureKey?: string;
+  verifySecureKey?: string | null;
   verifyCerts500?: BytesLike[];
+  legacy500Keys?: boolean;
 }
 
 export interface BuildOptions {
   now?: TimeLike;
-  /** Fixed padding bytes for card-data encryption: tests and vectors only. */
-  random?: Uint8Array;
 }
 
-export interface SendOptions extends BuildOptions {
+export interface SendOptions {
+  now?: Clock;
   signal?: AbortSignal;
   timeoutMs?: number;
 }
 
 export interface QueryUntilFinalOptions {
+  /** Most status queries (default 10). */
   maxQueries?: number;
+  /** Most time to wait on `now`'s clock (default 120 000). */
   maxWaitMs?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** The clock: a Date or Unix ms (maybe async); default the host's. */
+  now?: () => TimeLike | Promise<TimeLike>;
+  /** Waits `ms` (default a timer): a test can advance its own clock instead. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<unknown>;
 }
 
+/** The core's KeyUpdate. */
 export interface KeyUpdate {
-  changed: boolean;
-  certId: string;
-  /** The new certificate (PEM) when changed: store it. */
-  pem: string | null;
-  nextCheckAt: Date;
+  readonly kind: 'unchanged' | 'replaced';
+  readonly certId: string;
+  /** The new certificate (PEM) when replaced: store it (`client.withEncryptionCert(pem)`). */
+  readonly pem: string | null;
+  /** When to ask again (Unix seconds). */
+  readonly nextCheckAt: number;
 }
 
 export declare class Client {
@@ -256,39 +325,73 @@ export declare class Client {
   readonly endpoints: { front: string; back: string; query: string; file: string; app: string };
   readonly backend: 'node' | 'portable';
 
+  /** The same client with UnionPay's encryption certificate `pem` (PEM or DER); this one is unchanged. */
+  withEncryptionCert(pem: BytesLike): Client;
+
   build(api: ApiName, params: Params, options?: BuildOptions): OutgoingRequest;
-  buildQuery(request: OutgoingRequest, attempt?: number, options?: BuildOptions): OutgoingRequest;
-  handleResponse(request: OutgoingRequest, body: BytesLike, options?: { now?: TimeLike }): Outcome;
-  verifyNotification(rawBody: BytesLike, options?: { now?: TimeLike }): Notification;
-  verifyFrontNotification(rawBody: BytesLike, options?: { now?: TimeLike }): Notification;
+  buildQuery(request: OutgoingRequest | string, attempt?: number, options?: BuildOptions): OutgoingRequest;
+  /** The core's planner: the next step after `sent` got `exchange` (`null`: no answer). */
+  nextStep(sent: OutgoingRequest | string, exchange: Exchange, options?: BuildOptions): NextStep;
+  handleResponse(request: OutgoingRequest | string, body: BytesLike, options?: BuildOptions): Outcome;
+  verifyNotification(rawBody: BytesLike, options?: BuildOptions): Notification;
+  verifyFrontNotification(rawBody: BytesLike, options?: BuildOptions): Notification;
+  receiveNotification(rawBody: BytesLike, options?: BuildOptions): ReceivedNotification;
+  nextStepAfterNotification(request: OutgoingRequest | string, notification: Notification, options?: BuildOptions): NextStep;
 
-  send(request: OutgoingRequest, options?: SendOptions): Promise<Outcome>;
+  /** POSTs `request` and returns the core's next step. */
+  exchange(request: OutgoingRequest | string, options?: SendOptions): Promise<NextStep>;
+  send(request: OutgoingRequest | string, options?: SendOptions): Promise<Outcome>;
   call(api: ApiName, params: Params, options?: SendOptions): Promise<Outcome>;
-  query(request: OutgoingRequest, options?: SendOptions & { attempt?: number }): Promise<Outcome>;
-  queryUntilFinal(target: Outcome | OutgoingRequest, options?: QueryUntilFinalOptions): Promise<Outcome>;
+  query(request: OutgoingRequest | string, options?: SendOptions & { attempt?: number }): Promise<Outcome>;
+  /** Follows the planner (sleep, POST the status query, `nextStep`) until `final` or `stop`, or a bound. */
+  queryUntilFinal(target: Outcome | OutgoingRequest | string | NextStep, options?: QueryUntilFinalOptions): Promise<NextStep>;
 
+  // One method per product API (the core's catalogue; params are the protocol's field names).
+  /** 01/01 consume (token or card), back. */
   consume(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 99/01 reversal. */
   reversal(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 79/00 open through UnionPay's page: returns the request; serve `request.html`. */
   frontOpen(params: Params, options?: BuildOptions): OutgoingRequest;
+  /** 79/00 open with card data the merchant collected (back). */
   backOpen(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 78/02 open-status query. */
   openQuery(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 79/05 apply for a token by an open-and-pay's orderId. */
   applyToken(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 74/01 delete token. */
   deleteToken(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 79/03 update token. */
   updateToken(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 77/00 SMS before an open or update. */
   smsOpen(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 77/01 SMS for real-name authentication. */
   smsRealNameAuth(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 77/02 SMS before a consume (same orderId, txnTime, txnAmt). */
   smsConsume(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 77/03 SMS for withholding. */
   smsWithholding(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 77/04 SMS before a pre-auth. */
   smsPreAuth(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 31/00 consume undo (void). */
   consumeUndo(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 04/00 refund. */
   refund(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 00/00 status query by origOrderId/origTxnTime (see also `query(request)`). */
   statusQuery(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 02/01 pre-authorization. */
   preAuth(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 32/00 pre-auth undo. */
   preAuthUndo(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 03/00 pre-auth completion. */
   preAuthCompletion(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 33/00 pre-auth completion undo. */
   completionUndo(params: Params, options?: SendOptions): Promise<Outcome>;
+  /** 01/01 open-and-pay through UnionPay's page: returns the request; serve `request.html`. */
   openAndPay(params: Params, options?: BuildOptions): OutgoingRequest;
-  keyUpdateQuery(params: Params, options?: SendOptions): Promise<KeyUpdate>;
+  /** Never changes this client: `client` is the one to go on with. */
+  keyUpdateQuery(params: Params, options?: SendOptions): Promise<{ update: KeyUpdate; client: Client }>;
+  /** 76/01 file transfer (reconciliation file of `settleDate`, MMDD). */
   fileTransfer(params: Params, options?: SendOptions): Promise<Outcome>;
 }
 
@@ -305,7 +408,7 @@ export declare class EncryptionCert {
   constructor(pemOrDer: BytesLike, options?: { backend?: BackendChoice });
   static parse(pemOrDer: BytesLike, options?: { backend?: BackendChoice }): EncryptionCert;
   readonly certId: string;
-  encrypt(plaintext: BytesLike, options?: { random?: Uint8Array }): string;
+  encrypt(plaintext: BytesLike): string;
 }
 
 export declare class Verifier {
@@ -341,7 +444,7 @@ export interface CustomerInfoParts {
 
 export declare function buildCustomerInfo(
   info: CustomerInfoParts,
-  options?: { mode?: 'encrypted' | 'plain'; cert?: EncryptionCert; random?: Uint8Array },
+  options?: { mode?: 'encrypted' | 'plain'; cert?: EncryptionCert },
 ): string;
 
 export declare function inspectPkcs12(
@@ -359,8 +462,25 @@ export declare function hexDigest(algorithm: 'sha256' | 'sha1' | 'sm3', data: By
 /** Checks a signMethod value (`01`, `11`, `12`); anything else throws code 1006. */
 export declare function parseSignMethod(text: string): '01' | '11' | '12';
 export declare function pinBlock(pin: string, pan: string): Uint8Array;
-export declare function parseSyncBody(body: BytesLike): Record<string, string>;
-export declare function parseNotifyBody(body: BytesLike): Record<string, string>;
+/** A stored request (its JSON text or parsed object, from any binding), read by the core. */
+export declare function requestFromJson(stored: string | object): OutgoingRequest;
+/** The reconciliation records of a ZIP archive you saved. */
+export declare function readReconciliationArchive(zip: BytesLike, limits?: ArchiveLimits): Reconciliation;
+
+/** Unsafe in production, by name: unverified parsing, fixed randomness (vectors and tests). */
+export declare const danger: {
+  /** Splits a synchronous answer WITHOUT verifying it. */
+  parseSyncBody(body: BytesLike): Record<string, string>;
+  /** Splits and decodes a notification body WITHOUT verifying it. */
+  parseNotifyBody(body: BytesLike): Record<string, string>;
+  /** Encrypts with the padding bytes taken from `random`. */
+  encryptField(cert: EncryptionCert, plaintext: BytesLike, random: Uint8Array): string;
+  buildCustomerInfo(
+    info: CustomerInfoParts,
+    options: { mode?: 'encrypted' | 'plain'; cert?: EncryptionCert; random: Uint8Array },
+  ): string;
+  build(client: Client, api: ApiName, params: Params, options: BuildOptions & { random: Uint8Array }): OutgoingRequest;
+};
 export declare function encodeForm(fields: Record<string, string>): string;
 export declare function apiNames(): ApiName[];
 export declare function errorCatalogue(): ReadonlyArray<{ code: number; name: string; kind: ErrorKind; summary: string }>;

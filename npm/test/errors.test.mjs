@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as acp from 'unionpay-acp';
 
-const { AcpError, Client, MerchantKey, Verifier, errorCatalogue, parseSyncBody } = acp;
+const { AcpError, Client, MerchantKey, Verifier, errorCatalogue, danger } = acp;
 const TESTS = new URL('../../tests/', import.meta.url);
 const read = (rel) => readFileSync(new URL(rel, TESTS));
 const catalogue = JSON.parse(readFileSync(new URL('../../errors.json', import.meta.url), 'utf8'));
@@ -44,7 +44,7 @@ test('the core reports exactly the codes of errors.json', () => {
 });
 
 test('AcpError from the core: instanceof, code, kind', () => {
-  throwsAcp(() => parseSyncBody('a=1&a=2'), 4001);
+  throwsAcp(() => danger.parseSyncBody('a=1&a=2'), 4001);
   throwsAcp(() => MerchantKey.fromPkcs12(read('fixtures/sandbox/merchant.pfx'), 'wrong'), 2001);
   throwsAcp(() => MerchantKey.fromPkcs12(Buffer.from('not a pfx'), '000000'), 2002);
   const key = MerchantKey.fromPkcs12(read('fixtures/sandbox/merchant.pfx'), '000000');
@@ -52,6 +52,24 @@ test('AcpError from the core: instanceof, code, kind', () => {
   throwsAcp(() => client.build('pay', {}), 1005);
   throwsAcp(() => client.build('consume', { orderId: '20261125000001', txnAmt: 1, token: '6235240000020757577', backUrl: 'http://127.0.0.1/n', typo: 'y' }), 1005);
   throwsAcp(() => new Client({ merId: '123', key, environment: 'test', trust: 'test' }), 1002);
+  // The settings are the core's: unknown keys, missing or mistyped ones are its errors.
+  const typo = throwsAcp(() => new Client({ merId: '777290058110097', key, environment: 'test', trust: 'test', trID: null }), 1005);
+  assert.match(typo.message, /trID/);
+  throwsAcp(() => new Client({ merId: '777290058110097', key, trust: 'test' }), 1005);
+  throwsAcp(() => new Client({ merId: '777290058110097', key, environment: 'test', trust: 'test', orderIdMaxLen: '40' }), 1005);
+  throwsAcp(() => new Client({ merId: '777290058110097', key, environment: 'somewhere', trust: 'test' }), 1005);
+  assert.equal(new Client({ merId: '777290058110097', key, environment: 'test', trust: 'test', trId: null }).merId, '777290058110097');
+});
+
+test('unverified parsing and fixed randomness are only under danger', () => {
+  for (const name of ['parseSyncBody', 'parseNotifyBody', 'encryptField']) {
+    assert.equal(acp[name], undefined, name);
+    assert.equal(typeof danger[name], 'function', name);
+  }
+  assert.ok(Object.isFrozen(danger));
+  const cert = new acp.EncryptionCert(read('fixtures/sandbox/enc.pem'));
+  assert.throws(() => cert.encrypt('1', { random: new Uint8Array(300).fill(1) }), TypeError);
+  assert.throws(() => acp.buildCustomerInfo({ smsCode: '111111' }, { random: new Uint8Array(8) }), TypeError);
 });
 
 test('verification failures name their step and the canonical digest', () => {
@@ -72,7 +90,7 @@ test('one module instance for require and import', () => {
   assert.equal(required.AcpError, AcpError);
   assert.equal(required.Client, Client);
   try {
-    required.parseSyncBody('=1');
+    required.danger.parseSyncBody('=1');
     assert.fail('expected an error');
   } catch (e) {
     assert.ok(e instanceof AcpError);

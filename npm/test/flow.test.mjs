@@ -1,6 +1,7 @@
 // A whole token payment flow against the local sandbox (`acp sandbox` on 127.0.0.1),
 // written as the README's JS quick start: SMS + back open (token) → SMS + consume →
-// the back notification, verified → status queries → a partial refund.
+// the back notification, received and verified → the core's next step (a status query)
+// → a partial refund.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ test('token payment flow (README quick start)', { skip: SKIP_WITHOUT_SANDBOX, ti
     password: '000000',
     encryptionCert: fixture('enc.pem'), // UnionPay's encryption certificate
     environment: { baseUrl: sandbox.baseUrl }, // or 'test' / 'production'
-    trust: { roots: fixture('root.pem'), middles: fixture('middle.pem') }, // or 'test' / 'production'
+    trust: { roots: [fixture('root.pem')], middles: [fixture('middle.pem')] }, // or 'test' / 'production'
   });
   assert.equal(client.backend, 'node'); // RSA runs in node:crypto
 
@@ -39,7 +40,7 @@ test('token payment flow (README quick start)', { skip: SKIP_WITHOUT_SANDBOX, ti
     ...card,
     smsCode: '111111', // what the cardholder typed
   });
-  assert.equal(opened.name, 'success', opened.respMsg);
+  assert.equal(opened.name, 'success', opened.decisiveMsg);
   const { token } = opened.response.tokenPayData();
   assert.match(token, /^\d{19}$/);
   assert.equal(opened.response.decryptAccNo(), '0000'); // accNo comes back encrypted, masked
@@ -47,7 +48,7 @@ test('token payment flow (README quick start)', { skip: SKIP_WITHOUT_SANDBOX, ti
   // 2. Pay with the token: an SMS code, then the consume (same orderId, txnTime, txnAmt).
   const payId = orderId('PAY');
   const paySms = await client.smsConsume({ orderId: payId, token, txnAmt: 1000 });
-  assert.equal(paySms.name, 'success', paySms.respMsg);
+  assert.equal(paySms.name, 'success', paySms.decisiveMsg);
   const paid = await client.consume({
     orderId: payId,
     txnTime: paySms.request.txnTime,
@@ -57,9 +58,10 @@ test('token payment flow (README quick start)', { skip: SKIP_WITHOUT_SANDBOX, ti
     backUrl,
   });
   assert.equal(paid.name, 'accepted'); // 00 on a consume means accepted, not paid
-  assert.ok(paid.queryAt instanceof Date);
+  assert.equal(paid.next.step, 'query'); // the core's next step: a status query at paid.next.at
+  const stored = JSON.stringify(paid.request); // keep it (your database)
 
-  // 3. The back notification (in your backUrl handler: the raw body, verified).
+  // 3. The back notification (in your backUrl handler: the raw body).
   const raw = await inbox.next((body) => {
     try {
       return client.verifyNotification(body).matches(paid.request);
@@ -67,15 +69,20 @@ test('token payment flow (README quick start)', { skip: SKIP_WITHOUT_SANDBOX, ti
       return false;
     }
   });
-  const notification = client.verifyNotification(raw);
+  const received = client.receiveNotification(raw);
+  assert.equal(received.status, 200); // answer UnionPay with received.status / received.body once stored
+  assert.equal(received.error, null);
+  const { notification } = received;
   assert.equal(notification.success, true);
   assert.equal(notification.api, 'consume');
   assert.equal(notification.orderId, payId);
   assert.equal(notification.txnAmt, 1000);
-  assert.ok(notification.matches(paid.request));
+  assert.ok(notification.matches(stored));
 
-  // 4. Confirm with status queries on the core's schedule (bounded).
-  const final = await client.queryUntilFinal(paid);
+  // 4. A money notification is confirmed by a status query (the core's next step).
+  const next = client.nextStepAfterNotification(stored, notification);
+  assert.equal(next.step, 'query');
+  const { outcome: final } = await client.queryUntilFinal(next);
   assert.equal(final.name, 'success');
   assert.equal(final.request.api, 'status_query');
   assert.equal(final.response.queryId, notification.queryId);
@@ -87,9 +94,9 @@ test('token payment flow (README quick start)', { skip: SKIP_WITHOUT_SANDBOX, ti
     txnAmt: 300,
     backUrl,
   });
-  assert.equal(refund.name, 'accepted', refund.respMsg);
+  assert.equal(refund.name, 'accepted', refund.decisiveMsg);
   const refunded = await client.queryUntilFinal(refund);
-  assert.equal(refunded.name, 'success');
+  assert.equal(refunded.outcome.name, 'success');
   // -------------------------------------------------------------- end of quick start
 
   // The refund's own notification arrives too, and is told apart from the consume's.
@@ -104,9 +111,15 @@ test('token payment flow (README quick start)', { skip: SKIP_WITHOUT_SANDBOX, ti
   assert.equal(refundNote.api, 'refund');
   assert.equal(refundNote.origQryId, notification.queryId);
   assert.equal(refundNote.matches(paid.request), false);
+  assert.throws(() => client.nextStepAfterNotification(paid.request, refundNote), (e) => e.code === 4021);
+
+  // A forged or altered notification is refused: answer 400.
+  const forged = client.receiveNotification(raw.toString().replace('txnAmt=1000', 'txnAmt=1'));
+  assert.equal(forged.status, 400);
+  assert.equal(forged.notification, null);
+  assert.equal(forged.error.kind, 'Signature');
 
   // The requests are plain data: they survive JSON (e.g. your database) and still match.
-  const stored = JSON.parse(JSON.stringify(paid.request));
-  assert.ok(notification.matches(stored));
+  assert.ok(notification.matches(JSON.parse(stored)));
   assert.equal((await client.query(stored)).name, 'success');
 });

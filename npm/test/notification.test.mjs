@@ -1,4 +1,4 @@
-// The notification helper: verifyNotification(rawBody) from any framework, readRawBody.
+// Notifications: receiveNotification / verifyNotification(rawBody) from any framework, readRawBody.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ function client(merId = '777290058110097', backend = 'auto') {
     pfx: read('fixtures/sandbox/merchant.pfx'),
     password: '000000',
     environment: { baseUrl: 'http://127.0.0.1:9' },
-    trust: { roots: read(sandboxGroup.roots[0]), middles: read(sandboxGroup.middles[0]) },
+    trust: { roots: [read(sandboxGroup.roots[0])], middles: [read(sandboxGroup.middles[0])] },
     backend,
   });
 }
@@ -41,6 +41,12 @@ for (const backend of ['node', 'portable']) {
       assert.equal(n.response.get('queryId'), vector.fields.queryId);
     }
     assert.equal(c.verifyFrontNotification(vector.input, { now }).source, 'front');
+    const received = c.receiveNotification(vector.input, { now });
+    assert.equal(received.status, 200);
+    assert.equal(received.body, 'ok');
+    assert.equal(received.error, null);
+    assert.deepEqual({ ...received.notification.fields }, vector.fields);
+    assert.equal(JSON.parse(JSON.stringify(received.notification)).orderId, vector.fields.orderId);
   });
 }
 
@@ -57,6 +63,10 @@ test('a tampered, foreign or pre-parsed notification is refused', () => {
     (e) => e instanceof AcpError && e.code === 4021 && e.kind === 'Format',
   );
   assert.throws(() => c.verifyNotification({ respCode: '00' }), TypeError);
+  const refused = c.receiveNotification(tampered, { now });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.notification, null);
+  assert.ok(refused.error instanceof AcpError && refused.error.code === 3007);
   assert.throws(
     () => c.verifyNotification(vector.input, { now: new Date('2045-01-01T00:00:00Z') }),
     (e) => e instanceof AcpError && e.step === 'validity',
@@ -67,13 +77,9 @@ test('readRawBody + verifyNotification in a plain node:http handler', async (t) 
   const c = client();
   const seen = [];
   const server = createServer(async (req, res) => {
-    try {
-      const n = c.verifyNotification(await readRawBody(req), { now });
-      seen.push(n);
-      res.writeHead(200).end('ok');
-    } catch (e) {
-      res.writeHead(e instanceof AcpError ? 400 : 500).end();
-    }
+    const { status, body, notification } = c.receiveNotification(await readRawBody(req), { now });
+    if (notification) seen.push(notification); // store it, then answer
+    res.writeHead(status).end(body);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

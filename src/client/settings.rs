@@ -21,7 +21,7 @@ use crate::key::EncryptionCert;
 use crate::pki::Certificate;
 use crate::secret::SecureKey;
 use crate::sign::{Credentials, Version};
-use crate::verify::{CustomTrust, TrustProfile};
+use crate::verify::{CustomTrust, TrustProfile, Verifier};
 use base64::Engine;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -187,31 +187,18 @@ impl Settings {
             EnvironmentSetting::Named(n) => match n.as_str() {
                 "test" => Environment::Test,
                 "production" => Environment::Production,
-                other => return Err(bad(&format!(
+                other => {
+                    return Err(bad(&format!(
                     "environment is \"test\", \"production\" or {{\"baseUrl\": …}}, not '{other}'"
-                ))),
+                )))
+                }
             },
             EnvironmentSetting::BaseUrl { base_url } => {
                 Environment::Custom(Endpoints::for_base_url(&base_url)?)
             }
             EnvironmentSetting::Urls(e) => Environment::Custom(e),
         };
-        let trust = match self.trust {
-            TrustSetting::Named(n) => match n.as_str() {
-                "test" => TrustProfile::Test,
-                "production" => TrustProfile::Production,
-                other => return Err(bad(&format!("trust is \"test\", \"production\" or {{\"roots\", \"middles\"}}, not '{other}'"))),
-            },
-            TrustSetting::Custom {
-                roots,
-                middles,
-                allow_test_identity,
-            } => TrustProfile::Custom(CustomTrust {
-                roots: certificates(&roots, "trust.roots")?,
-                middles: certificates(&middles, "trust.middles")?,
-                allow_test_identity,
-            }),
-        };
+        let trust = self.trust.into_profile()?;
         let mut c = ClientConfig::new(self.mer_id, credentials, environment, trust);
         c.backend = backend;
         if let Some(pem) = self.encryption_cert {
@@ -253,6 +240,85 @@ impl Settings {
         c.verify_certs_500 = certificates(&self.verify_certs_500, "verifyCerts500")?;
         c.legacy_500_keys = self.legacy_500_keys;
         Ok(c)
+    }
+}
+
+impl TrustSetting {
+    /// The trust profile.
+    ///
+    /// # Errors
+    /// An unknown name; certificates that do not parse; custom trust without roots or
+    /// middles.
+    pub fn into_profile(self) -> Result<TrustProfile> {
+        Ok(match self {
+            TrustSetting::Named(n) => match n.as_str() {
+                "test" => TrustProfile::Test,
+                "production" => TrustProfile::Production,
+                other => return Err(bad(&format!("trust is \"test\", \"production\" or {{\"roots\", \"middles\"}}, not '{other}'"))),
+            },
+            TrustSetting::Custom {
+                roots,
+                middles,
+                allow_test_identity,
+            } => TrustProfile::Custom(CustomTrust {
+                roots: certificates(&roots, "trust.roots")?,
+                middles: certificates(&middles, "trust.middles")?,
+                allow_test_identity,
+            }),
+        })
+    }
+}
+
+/// The verification settings alone, for a [`Verifier`] outside a client: `trust`,
+/// `verifySecureKey`, `verifyCerts500` and `legacy500Keys`, with the names, types and
+/// meaning they have in [`Settings`] (other names are refused).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VerifierSettings {
+    /// What messages must chain to.
+    pub trust: TrustSetting,
+    /// Accept signMethod 11/12 signatures with this secure key.
+    #[serde(default)]
+    pub verify_secure_key: Option<String>,
+    /// UnionPay's 5.0.0 verify certificates (PEM or base64 DER).
+    #[serde(default)]
+    pub verify_certs_500: Vec<String>,
+    /// Accept 1024-bit keys in `verifyCerts500`.
+    #[serde(default)]
+    pub legacy_500_keys: bool,
+}
+
+impl VerifierSettings {
+    /// Parses verifier settings JSON.
+    ///
+    /// # Errors
+    /// [`ErrorCode::InvalidArgument`] naming the setting that is unknown, missing or of
+    /// the wrong type.
+    pub fn from_json(text: &str) -> Result<VerifierSettings> {
+        serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!("the verifier settings are not valid: {e} (trust, verifySecureKey, verifyCerts500, legacy500Keys)"),
+            )
+        })
+    }
+
+    /// The verifier, configured as [`crate::Client::new`] configures a client's.
+    ///
+    /// # Errors
+    /// The error of the first setting that is not valid.
+    pub fn into_verifier(self, backend: Arc<dyn CryptoBackend>) -> Result<Verifier> {
+        let mut v = Verifier::new(self.trust.into_profile()?, backend)?;
+        if let Some(key) = self.verify_secure_key {
+            v = v.with_secure_key(SecureKey::new(key)?)?;
+        }
+        let certs = certificates(&self.verify_certs_500, "verifyCerts500")?;
+        if !certs.is_empty() {
+            v = v
+                .with_verify_certs(certs)
+                .with_legacy_500_keys(self.legacy_500_keys);
+        }
+        Ok(v)
     }
 }
 
@@ -336,6 +402,28 @@ mod tests {
             let e = Settings::from_json(&bad).unwrap_err();
             assert_eq!(e.code(), ErrorCode::InvalidArgument, "{bad}");
         }
+    }
+
+    #[test]
+    fn verifier_settings_take_the_verification_names_only() {
+        let backend = crate::crypto::default_backend;
+        let v = VerifierSettings::from_json(r#"{"trust":"test","verifySecureKey":"88888888"}"#)
+            .unwrap()
+            .into_verifier(backend())
+            .unwrap();
+        assert_eq!(v.profile().name(), "test");
+        for bad in [
+            r#"{"trust":"test","merId":"777290058110097"}"#,
+            r#"{"verifySecureKey":"88888888"}"#,
+        ] {
+            let e = VerifierSettings::from_json(bad).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidArgument, "{bad}");
+        }
+        let e = VerifierSettings::from_json(r#"{"trust":"staging"}"#)
+            .unwrap()
+            .into_verifier(backend())
+            .unwrap_err();
+        assert!(e.message().contains("trust"), "{e}");
     }
 
     #[test]

@@ -8,4 +8,25 @@ status=0
 line() { grep -E '^conformance [a-z]+: [0-9]+ passed, [0-9]+ failed' || { echo "conformance $1: 0 passed, 1 failed (the runner did not report)"; status=1; }; }
 
 cargo test -q -p acp-sandbox --test conformance -- --nocapture | line rust || status=1
+
+# JS: the npm package that `bash npm/test.sh` built (npm/pkg), against `target/release/acp`.
+if [ ! -f npm/pkg/acp_bg.wasm ]; then
+  echo "conformance js: the npm package is not built (bash npm/test.sh)" >&2
+  echo "conformance js: 0 passed, 1 failed"
+  status=1
+else
+  if [ -z "${ACP_BIN:-}" ] && [ ! -x "${CARGO_TARGET_DIR:-target}/release/acp" ]; then
+    cargo build -q --release -p acp-cli
+  fi
+  node npm/test/conformance.mjs | line js || status=1
+fi
+
+# C: the runner and the sandbox that `bash c-header/test.sh` built.
+target=${CARGO_TARGET_DIR:-target}
+if [[ -x $target/c-header-build/conformance && -x $target/release/acp ]]; then
+  "$target/c-header-build/conformance" "$target/release/acp" tests | line c || status=1
+else
+  echo "conformance c: 0 passed, 1 failed (not built: run bash c-header/test.sh)"
+  status=1
+fi
 exit $status

@@ -3,8 +3,10 @@
 
 use crate::acp_kv;
 use crate::handle::{self, null_arg, Kind};
+use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
+use std::sync::Mutex;
 use unionpay_acp::{Error, ErrorCode, Fields, RandomSource, Timestamp};
 use zeroize::Zeroize;
 
@@ -121,6 +123,18 @@ pub(crate) fn c_string(s: impl Into<Vec<u8>>) -> *mut c_char {
     let p = nul_terminated(s).into_raw();
     handle::register(p as usize, Kind::String);
     p
+}
+
+/// A name the core gives as `&'static str` (a pending reason, an error name, …) as a
+/// static C string: made once, never freed.
+pub(crate) fn static_str(name: &'static str) -> *const c_char {
+    static NAMES: Mutex<BTreeMap<&'static str, CString>> = Mutex::new(BTreeMap::new());
+    let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
+    // A CString's bytes stay where they are when the map moves it.
+    names
+        .entry(name)
+        .or_insert_with(|| nul_terminated(name))
+        .as_ptr()
 }
 
 /// Interior NULs cannot cross as C strings: the value is cut at the first one (text from

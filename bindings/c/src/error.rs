@@ -2,12 +2,11 @@
 
 use crate::acp_result;
 use crate::codes::{ACP_RESULT_BUFFER_TOO_SMALL, ACP_RESULT_NULL_POINTER, ACP_RESULT_OK};
+use crate::convert::static_str;
 use std::cell::RefCell;
-use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::OnceLock;
-use unionpay_acp::{Error, ErrorCode, ErrorKind};
+use unionpay_acp::{Error, ErrorCode};
 
 /// Copies a description of the most recent failure on this thread into `buf`
 /// (NUL-terminated UTF-8; empty when nothing failed yet), e.g.
@@ -57,7 +56,7 @@ pub extern "C" fn acp_last_error_step() -> *const c_char {
             last.borrow()
                 .as_ref()
                 .and_then(|l| l.step)
-                .map_or(std::ptr::null(), CStr::as_ptr)
+                .map_or(std::ptr::null(), static_str)
         })
     })
     .unwrap_or(std::ptr::null())
@@ -68,45 +67,23 @@ pub extern "C" fn acp_last_error_step() -> *const c_char {
 /// numbers that are not in the catalogue. The string is static.
 #[no_mangle]
 pub extern "C" fn acp_error_kind(code: acp_result) -> *const c_char {
-    let kind = match ErrorCode::from_code(code).map(ErrorCode::kind) {
-        None => return std::ptr::null(),
-        Some(k) => k,
-    };
-    let name: &'static CStr = match kind {
-        ErrorKind::InvalidInput => c"InvalidInput",
-        ErrorKind::Key => c"Key",
-        ErrorKind::Certificate => c"Certificate",
-        ErrorKind::Signature => c"Signature",
-        ErrorKind::Format => c"Format",
-        ErrorKind::GatewayRejected => c"GatewayRejected",
-        ErrorKind::Internal => c"Internal",
-    };
-    name.as_ptr()
+    catch_unwind(|| {
+        ErrorCode::from_code(code).map_or(std::ptr::null(), |c| static_str(c.kind().name()))
+    })
+    .unwrap_or(std::ptr::null())
 }
 
 /// The catalogue name of an error code, e.g. `"Pkcs12WrongPassword"` for 2001. NULL for 0
 /// and for numbers that are not in the catalogue. The string is static.
 #[no_mangle]
 pub extern "C" fn acp_error_name(code: acp_result) -> *const c_char {
-    catch_unwind(|| {
-        static NAMES: OnceLock<Vec<(u32, CString)>> = OnceLock::new();
-        let names = NAMES.get_or_init(|| {
-            ErrorCode::ALL
-                .iter()
-                .filter_map(|c| Some((c.code(), CString::new(c.name()).ok()?)))
-                .collect()
-        });
-        names
-            .iter()
-            .find(|(n, _)| *n == code)
-            .map_or(std::ptr::null(), |(_, s)| s.as_ptr())
-    })
-    .unwrap_or(std::ptr::null())
+    catch_unwind(|| ErrorCode::from_code(code).map_or(std::ptr::null(), |c| static_str(c.name())))
+        .unwrap_or(std::ptr::null())
 }
 
 struct LastError {
     message: String,
-    step: Option<&'static CStr>,
+    step: Option<&'static str>,
 }
 
 thread_local! {
@@ -115,13 +92,7 @@ thread_local! {
 
 /// Records `e` as this thread's last error and returns its code.
 pub(crate) fn set_last_error(e: &Error) -> acp_result {
-    let step = e.step().map(|s| match s.name() {
-        "parse" => c"parse",
-        "chain" => c"chain",
-        "name" => c"name",
-        "validity" => c"validity",
-        _ => c"signature",
-    });
+    let step = e.step().map(|s| s.name());
     let message = e.to_string();
     // A thread being torn down has no slot any more; the code still reaches the caller.
     let _ = LAST.try_with(|last| *last.borrow_mut() = Some(LastError { message, step }));

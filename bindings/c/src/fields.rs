@@ -35,11 +35,6 @@ impl acp_fields {
         acp_fields { entries }
     }
 
-    /// The address C sees for a view embedded in an owner.
-    pub(crate) fn addr(&self) -> usize {
-        self as *const acp_fields as usize
-    }
-
     fn get(&self, key: &str) -> Option<&CString> {
         self.entries
             .binary_search_by(|(k, _)| k.as_bytes().cmp(key.as_bytes()))
@@ -60,8 +55,7 @@ impl Drop for acp_fields {
 
 /// Borrows a live `acp_fields`, owned or a view.
 unsafe fn fields_ref<'a>(f: *const acp_fields, what: &str) -> Res<&'a acp_fields> {
-    handle::check(f as usize, &[Kind::Fields, Kind::FieldsView], what)?;
-    Ok(&*f)
+    handle::borrow(f, what)
 }
 
 /// The number of fields (0 for NULL or a handle that is not live).

@@ -1,18 +1,21 @@
 //! Low-level functions: the building blocks the shared test vectors exercise, for hosts
 //! that sign, verify or inspect messages outside the typed client.
 
-use crate::config::{arg, customer_info_mode, Config};
 use crate::convert::{
-    at, bytes, c_string, kv_fields, kv_list, opt_bytes, opt_text, os_rng, out_ptr, text,
+    at, bytes, c_string, kv_fields, kv_list, opt_bytes, opt_text, os_rng, out_ptr, text, twice,
 };
 use crate::error::guard;
 use crate::fields::acp_fields;
 use crate::handle::{self, Handle, Kind};
 use crate::{acp_kv, acp_result};
+use std::collections::BTreeSet;
 use std::os::raw::c_char;
-use unionpay_acp::card::{encrypt_field, pin_block, CustomerInfo};
+use unionpay_acp::card::{encrypt_field, pin_block, CustomerInfo, CustomerInfoMode};
+use unionpay_acp::client::settings::VerifierSettings;
 use unionpay_acp::crypto::{default_backend, HashAlg};
+use unionpay_acp::file::{parse_archive, read_zip};
 use unionpay_acp::form::{canonical_string, encode_form, parse_notify_body, parse_sync_body};
+use unionpay_acp::json::to_json;
 use unionpay_acp::pki::{parse_pkcs12, Certificate};
 use unionpay_acp::secret::{CardExpiry, Cvn2, Pan, PhoneNumber, Pin, SecureKey};
 use unionpay_acp::{
@@ -36,28 +39,23 @@ impl Handle for acp_verifier {
     const KIND: Kind = Kind::Verifier;
 }
 
-/// Creates a verifier. `config` keys: `trust` (`production`, `test`, or `custom` with
-/// `trustRootPem` and `trustMiddlePem`), optional `secureKey` (signMethod 11/12 messages)
-/// and `verifyCertPem` (5.0.0 messages, repeatable).
+/// Creates a verifier from the verification settings of the client settings schema
+/// (`settings.json`): `{"trust": "test" | "production" | {"roots": [PEM], "middles":
+/// [PEM]}, "verifySecureKey": "…", "verifyCerts500": [PEM], "legacy500Keys": false}`
+/// (only `trust` is required; other names are refused).
 ///
 /// # Safety
-/// `config` valid for `n` entries; `out` valid.
+/// `settings_json` a C string; `out` valid.
 #[no_mangle]
 pub unsafe extern "C" fn acp_verifier_new(
-    config: *const acp_kv,
-    n: usize,
+    settings_json: *const c_char,
     out: *mut *mut acp_verifier,
 ) -> acp_result {
     guard("acp_verifier_new", || {
         let out = out_ptr(out, "out")?;
-        let mut c = Config::parse(kv_list(config, n, "config")?)?;
-        let mut v = Verifier::new(c.trust()?, default_backend())?;
-        if let Some(key) = c.take("secureKey") {
-            v = v.with_secure_key(SecureKey::new(key)?)?;
-        }
-        v = v.with_verify_certs(c.verify_certs()?);
-        c.finish()?;
-        *out = handle::into_raw(acp_verifier { inner: v });
+        let settings = VerifierSettings::from_json(text(settings_json, "settings_json")?)?;
+        let inner = settings.into_verifier(default_backend())?;
+        *out = handle::into_raw(acp_verifier { inner });
         Ok(())
     })
 }
@@ -258,21 +256,31 @@ pub unsafe extern "C" fn acp_customer_info_build(
 ) -> acp_result {
     guard("acp_customer_info_build", || {
         let out = out_ptr(out, "out")?;
-        let mode = customer_info_mode(text(mode, "mode")?)?;
-        let mut c = Config::parse(kv_list(info, n, "info")?)?;
-        let own = |v: Option<&str>| v.map(str::to_owned);
-        let ci = CustomerInfo {
-            certif_tp: own(c.take("certifTp")),
-            certif_id: own(c.take("certifId")),
-            customer_nm: own(c.take("customerNm")),
-            phone_no: c.take("phoneNo").map(PhoneNumber::new).transpose()?,
-            sms_code: own(c.take("smsCode")),
-            pin: None,
-            cvn2: c.take("cvn2").map(Cvn2::new).transpose()?,
-            expired: c.take("expired").map(CardExpiry::new).transpose()?,
+        let mode = match text(mode, "mode")? {
+            "encrypted" => CustomerInfoMode::Encrypted,
+            "plain" => CustomerInfoMode::Plain,
+            other => return Err(arg(&format!("mode is encrypted or plain, not '{other}'"))),
         };
-        let encrypted_pin = c.take("encryptedPin");
-        c.finish()?;
+        let mut ci = CustomerInfo::default();
+        let mut encrypted_pin = None;
+        let mut seen = BTreeSet::new();
+        for (key, v) in kv_list(info, n, "info")? {
+            if !seen.insert(key) {
+                return Err(twice("info", key));
+            }
+            let own = Some(v.to_owned());
+            match key {
+                "certifTp" => ci.certif_tp = own,
+                "certifId" => ci.certif_id = own,
+                "customerNm" => ci.customer_nm = own,
+                "smsCode" => ci.sms_code = own,
+                "phoneNo" => ci.phone_no = Some(PhoneNumber::new(v)?),
+                "cvn2" => ci.cvn2 = Some(Cvn2::new(v)?),
+                "expired" => ci.expired = Some(CardExpiry::new(v)?),
+                "encryptedPin" => encrypted_pin = Some(v),
+                other => return Err(arg(&format!("unknown customerInfo key '{other}'"))),
+            }
+        }
         let cert = bytes(cert, cert_len, "cert")?;
         let cert = if cert.is_empty() {
             None
@@ -356,6 +364,25 @@ pub unsafe extern "C" fn acp_certificate_inspect(
     })
 }
 
+/// The reconciliation records of a reconciliation ZIP archive (what the file transfer
+/// downloads) as the core's JSON (free with `acp_string_free`).
+///
+/// # Safety
+/// `zip` valid for `len`; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_reconciliation_json(
+    zip: *const u8,
+    len: usize,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_reconciliation_json", || {
+        let out = out_ptr(out, "out")?;
+        let files = read_zip(bytes(zip, len, "zip")?, &Default::default())?;
+        *out = c_string(to_json(&parse_archive(&files)?));
+        Ok(())
+    })
+}
+
 /// Parses a body without verifying it (`ACP_BODY_SYNC` or `ACP_BODY_NOTIFY`), for
 /// diagnostics; never act on what it returns.
 ///
@@ -397,6 +424,10 @@ pub unsafe extern "C" fn acp_form_encode(
         *out = c_string(encode_form(&kv_fields(fields, n, "fields")?));
         Ok(())
     })
+}
+
+fn arg(msg: &str) -> Error {
+    Error::new(ErrorCode::InvalidArgument, msg.to_owned())
 }
 
 /// The random source: fixed bytes when given, the OS otherwise.

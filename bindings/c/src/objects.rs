@@ -1,12 +1,15 @@
-//! The handles a client returns: `acp_request`, `acp_outcome`, `acp_notification`.
+//! The handles a client returns: `acp_request`, `acp_outcome`, `acp_notification`,
+//! `acp_key_update`; each also as the core's one JSON shape (`acp_*_json`).
 
-use crate::convert::{nul_terminated, out_ptr, Res};
+use crate::acp_result;
+use crate::convert::{c_string, nul_terminated, out_ptr, static_str, text, Res};
 use crate::error::{guard, guard_value};
 use crate::fields::acp_fields;
 use crate::handle::{self, Handle, Kind};
-use std::ffi::{CStr, CString};
+use std::ffi::CString;
 use std::os::raw::c_char;
-use unionpay_acp::client::{Notification, PendingReason};
+use unionpay_acp::client::{KeyUpdate, Notification};
+use unionpay_acp::json::{request_from_json, to_json};
 use unionpay_acp::{Outcome, OutgoingRequest};
 
 /// A signed request, ready to send: POST `acp_request_body` to `acp_request_url` with
@@ -36,8 +39,8 @@ impl acp_request {
 
 impl Handle for acp_request {
     const KIND: Kind = Kind::Request;
-    fn views(&self) -> Vec<usize> {
-        vec![self.fields.addr()]
+    fn views(&self) -> Vec<(usize, Kind)> {
+        handle::view_of(&*self.fields)
     }
 }
 
@@ -65,7 +68,7 @@ pub enum acp_status {
 
 /// The verified, classified answer to a request.
 pub struct acp_outcome {
-    inner: Outcome,
+    pub(crate) inner: Outcome,
     resp_code: CString,
     /// Boxed: a view needs an address of its own (at offset 0 it would alias its owner).
     fields: Box<acp_fields>,
@@ -83,15 +86,15 @@ impl acp_outcome {
 
 impl Handle for acp_outcome {
     const KIND: Kind = Kind::Outcome;
-    fn views(&self) -> Vec<usize> {
-        vec![self.fields.addr()]
+    fn views(&self) -> Vec<(usize, Kind)> {
+        handle::view_of(&*self.fields)
     }
 }
 
 /// A verified notification (UnionPay's POST to `backUrl`, or the browser's to
 /// `frontUrl`).
 pub struct acp_notification {
-    inner: Notification,
+    pub(crate) inner: Notification,
     /// Boxed: a view needs an address of its own (at offset 0 it would alias its owner).
     fields: Box<acp_fields>,
 }
@@ -107,8 +110,8 @@ impl acp_notification {
 
 impl Handle for acp_notification {
     const KIND: Kind = Kind::Notification;
-    fn views(&self) -> Vec<usize> {
-        vec![self.fields.addr()]
+    fn views(&self) -> Vec<(usize, Kind)> {
+        handle::view_of(&*self.fields)
     }
 }
 
@@ -172,6 +175,42 @@ pub unsafe extern "C" fn acp_request_fields(request: *const acp_request) -> *con
     })
 }
 
+/// The request in the stored format `unionpay-acp/request@1` (JSON; free with
+/// `acp_string_free`): keep it with the order to follow the request up after a restart
+/// (`acp_request_from_json`). Any binding reads it back.
+///
+/// # Safety
+/// `request` must be a pointer this library returned; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_request_json(
+    request: *const acp_request,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_request_json", || {
+        let out = out_ptr(out, "out")?;
+        *out = c_string(to_json(&request_ref(request)?.inner));
+        Ok(())
+    })
+}
+
+/// Reads a request stored with `acp_request_json` (or by another binding); its fields
+/// must be a signed request of its API. `ACP_RESULT_INVALID_ARGUMENT` otherwise.
+///
+/// # Safety
+/// `json` a C string; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_request_from_json(
+    json: *const c_char,
+    out: *mut *mut acp_request,
+) -> acp_result {
+    guard("acp_request_from_json", || {
+        let out = out_ptr(out, "out")?;
+        let request = request_from_json(text(json, "json")?)?;
+        *out = handle::into_raw(acp_request::new(request));
+        Ok(())
+    })
+}
+
 /// Frees a request (and the strings and fields borrowed from it). NULL is a no-op.
 ///
 /// # Safety
@@ -198,6 +237,19 @@ pub unsafe extern "C" fn acp_outcome_status(outcome: *const acp_outcome) -> acp_
     })
 }
 
+/// The outcome's name (`"success"`, `"accepted"`, `"pending"`, `"failed"`,
+/// `"no_file"`), as in its JSON; NULL for NULL or a handle that is not live. The string is
+/// static.
+///
+/// # Safety
+/// `outcome` must be NULL or a pointer this library returned.
+#[no_mangle]
+pub unsafe extern "C" fn acp_outcome_name(outcome: *const acp_outcome) -> *const c_char {
+    guard_value("acp_outcome_name", std::ptr::null(), || {
+        Ok(static_str(outcome_ref(outcome)?.inner.name()))
+    })
+}
+
 /// The respCode that decided the outcome (`origRespCode` for a status query that found
 /// the transaction), owned by `outcome`.
 ///
@@ -219,20 +271,10 @@ pub unsafe extern "C" fn acp_outcome_resp_code(outcome: *const acp_outcome) -> *
 #[no_mangle]
 pub unsafe extern "C" fn acp_outcome_pending_reason(outcome: *const acp_outcome) -> *const c_char {
     guard_value("acp_outcome_pending_reason", std::ptr::null(), || {
-        let reason: Option<&'static CStr> =
-            outcome_ref(outcome)?
-                .inner
-                .pending_reason()
-                .map(|r| match r {
-                    PendingReason::Unknown => c"unknown",
-                    PendingReason::Duplicate => c"duplicate",
-                    PendingReason::Mismatch => c"mismatch",
-                    PendingReason::NotFound => c"not_found",
-                    PendingReason::AwaitingCardholder => c"awaiting_cardholder",
-                    PendingReason::TooFrequent => c"too_frequent",
-                    PendingReason::QueryRejected => c"query_rejected",
-                });
-        Ok(reason.map_or(std::ptr::null(), CStr::as_ptr))
+        Ok(outcome_ref(outcome)?
+            .inner
+            .pending_reason()
+            .map_or(std::ptr::null(), |r| static_str(r.name())))
     })
 }
 
@@ -263,6 +305,45 @@ pub unsafe extern "C" fn acp_outcome_query_at(outcome: *const acp_outcome, at: *
 pub unsafe extern "C" fn acp_outcome_fields(outcome: *const acp_outcome) -> *const acp_fields {
     guard_value("acp_outcome_fields", std::ptr::null(), || {
         Ok(&*outcome_ref(outcome)?.fields as *const acp_fields)
+    })
+}
+
+/// The outcome as the core's JSON: `{"name", "decisiveCode", "decisiveMsg", "queryAt",
+/// "pendingReason", "response"}` (free with `acp_string_free`).
+///
+/// # Safety
+/// `outcome` must be a pointer this library returned; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_outcome_json(
+    outcome: *const acp_outcome,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_outcome_json", || {
+        let out = out_ptr(out, "out")?;
+        *out = c_string(to_json(&outcome_ref(outcome)?.inner));
+        Ok(())
+    })
+}
+
+/// The reconciliation records of a file transfer's answer (its `fileContent` archive) as
+/// the core's JSON (free with `acp_string_free`).
+///
+/// # Safety
+/// `outcome` must be a pointer this library returned; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_outcome_reconciliation_json(
+    outcome: *const acp_outcome,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_outcome_reconciliation_json", || {
+        let out = out_ptr(out, "out")?;
+        let outcome = outcome_ref(outcome)?;
+        let records = outcome
+            .inner
+            .response()
+            .reconciliation(&Default::default())?;
+        *out = c_string(to_json(&records));
+        Ok(())
     })
 }
 
@@ -317,6 +398,23 @@ pub unsafe extern "C" fn acp_notification_matches(
     })
 }
 
+/// The notification as the core's JSON (`{"source", "api", "success", "respCode", …,
+/// "fields"}`; free with `acp_string_free`).
+///
+/// # Safety
+/// `notification` must be a pointer this library returned; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_notification_json(
+    notification: *const acp_notification,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_notification_json", || {
+        let out = out_ptr(out, "out")?;
+        *out = c_string(to_json(&notification_ref(notification)?.inner));
+        Ok(())
+    })
+}
+
 /// Frees a notification. NULL is a no-op.
 ///
 /// # Safety
@@ -325,5 +423,108 @@ pub unsafe extern "C" fn acp_notification_matches(
 pub unsafe extern "C" fn acp_notification_free(notification: *mut acp_notification) {
     guard("acp_notification_free", || {
         handle::free(notification, "notification")
+    });
+}
+
+/// The verified answer to a key update query (`acp_client_handle_key_update`).
+pub struct acp_key_update {
+    inner: KeyUpdate,
+    cert_id: CString,
+    pem: Option<CString>,
+}
+
+impl acp_key_update {
+    pub(crate) fn new(inner: KeyUpdate) -> Self {
+        let (cert_id, pem) = match &inner {
+            KeyUpdate::Unchanged { cert_id, .. } => (cert_id, None),
+            KeyUpdate::Replaced { cert_id, pem, .. } => {
+                (cert_id, Some(nul_terminated(pem.as_str())))
+            }
+        };
+        acp_key_update {
+            cert_id: nul_terminated(cert_id.as_str()),
+            pem,
+            inner,
+        }
+    }
+}
+
+impl Handle for acp_key_update {
+    const KIND: Kind = Kind::KeyUpdate;
+}
+
+unsafe fn key_update_ref<'a>(k: *const acp_key_update) -> Res<&'a acp_key_update> {
+    handle::borrow(k, "key_update")
+}
+
+/// UnionPay's current encryption certificate id (`encryptCertId`), owned by `key_update`.
+///
+/// # Safety
+/// `key_update` must be NULL or a pointer this library returned.
+#[no_mangle]
+pub unsafe extern "C" fn acp_key_update_cert_id(
+    key_update: *const acp_key_update,
+) -> *const c_char {
+    guard_value("acp_key_update_cert_id", std::ptr::null(), || {
+        Ok(key_update_ref(key_update)?.cert_id.as_ptr())
+    })
+}
+
+/// When UnionPay replaced its encryption certificate: the new one (PEM, owned by
+/// `key_update`). Store it (it is the `encryptionCert` setting from now on) and go on with
+/// `acp_client_with_encryption_cert`. NULL when the configured certificate is current.
+///
+/// # Safety
+/// `key_update` must be NULL or a pointer this library returned.
+#[no_mangle]
+pub unsafe extern "C" fn acp_key_update_pem(key_update: *const acp_key_update) -> *const c_char {
+    guard_value("acp_key_update_pem", std::ptr::null(), || {
+        Ok(key_update_ref(key_update)?
+            .pem
+            .as_ref()
+            .map_or(std::ptr::null(), |p| p.as_ptr()))
+    })
+}
+
+/// When to send the next key update query (Unix seconds); 0 when `key_update` is NULL or
+/// not live.
+///
+/// # Safety
+/// `key_update` must be NULL or a pointer this library returned.
+#[no_mangle]
+pub unsafe extern "C" fn acp_key_update_next_check_at(key_update: *const acp_key_update) -> i64 {
+    guard_value("acp_key_update_next_check_at", 0, || {
+        Ok(key_update_ref(key_update)?
+            .inner
+            .next_check_at()
+            .unix_seconds())
+    })
+}
+
+/// The key update as the core's JSON: `{"kind": "unchanged"|"replaced", "certId", "pem",
+/// "nextCheckAt"}` (free with `acp_string_free`).
+///
+/// # Safety
+/// `key_update` must be a pointer this library returned; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_key_update_json(
+    key_update: *const acp_key_update,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_key_update_json", || {
+        let out = out_ptr(out, "out")?;
+        *out = c_string(to_json(&key_update_ref(key_update)?.inner));
+        Ok(())
+    })
+}
+
+/// Frees a key update. NULL is a no-op.
+///
+/// # Safety
+/// `key_update` must be NULL or a pointer this library returned.
+#[no_mangle]
+pub unsafe extern "C" fn acp_key_update_free(key_update: *mut acp_key_update) {
+    guard("acp_key_update_free", || {
+        handle::free(key_update, "key_update")
     });
 }

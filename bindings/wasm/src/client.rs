@@ -1,46 +1,41 @@
-//! The merchant client: build any API by name, read answers, verify notifications.
+//! The merchant client. Everything crosses as the core's JSON (`unionpay_acp::json`):
+//! settings in, requests both ways, next steps, notifications and key updates out. What
+//! needs the core afterwards (a verified message's decryption, a notification's match) stays
+//! here as a handle.
 
 use crate::backend::Backend;
-use crate::convert::{
-    amount, bytes_list, get, get_bytes, get_number, get_string, set, string_map, timestamp,
-};
-use crate::error::{bad_argument, IntoJs, JsResult};
-use crate::json::{self, JsonObject};
-use crate::lowlevel::{customer_info_mode, trust_profile, MerchantKey};
-use crate::request::{request_from_js, request_json};
-use crate::response::{token_pay_data_json, Response};
+use crate::convert::{from_json, timestamp};
+use crate::error::{to_js, IntoJs, JsResult};
+use crate::lowlevel::MerchantKey;
+use crate::response::Response;
 use crate::with_rng;
-use js_sys::Object;
-use unionpay_acp::client::{Api, BizTypes, Endpoints, KeyUpdate};
-use unionpay_acp::pki::Certificate;
+use std::rc::Rc;
+use unionpay_acp::client::settings::Settings;
+use unionpay_acp::client::{Api, Exchange, KeyUpdate, NextStep, ParamMap};
+use unionpay_acp::json::{request_from_json, to_json};
 use unionpay_acp::secret::SecureKey;
-use unionpay_acp::{
-    ClientConfig, Credentials, EncryptionCert, Environment, Outcome, Result, SignMethod, Version,
-};
+use unionpay_acp::{Credentials, EncryptionCert, SignMethod};
 use wasm_bindgen::prelude::*;
 
 /// One merchant's client (the core's `Client`).
 #[wasm_bindgen]
 pub struct Client {
-    inner: unionpay_acp::Client,
+    inner: Rc<unionpay_acp::Client>,
 }
 
 #[wasm_bindgen]
 impl Client {
-    /// A client signing with the merchant key (signMethod 01). `config`: `merId`,
-    /// `environment` (`test`, `production`, `{baseUrl}` or `{front, back, query, file, app}`),
-    /// `trust` (`test`, `production` or `{roots, middles}`), and optionally
-    /// `encryptionCert`, `accessType`, `channelType`, `trId` (`null` for none), `bizTypes`,
-    /// `version`, `customerInfoMode`, `orderIdMaxLen`, `verifySecureKey`, `verifyCerts500`.
+    /// A client signing with the merchant key (signMethod 01); `settings` is the core's
+    /// settings JSON (`settings.json` lists every key).
     #[wasm_bindgen(js_name = withKey)]
-    pub fn with_key(config: JsValue, key: &MerchantKey, backend: &Backend) -> JsResult<Client> {
-        Self::new(&config, Credentials::Rsa(key.inner.clone()), backend)
+    pub fn with_key(settings: &str, key: &MerchantKey, backend: &Backend) -> JsResult<Client> {
+        Self::new(settings, Credentials::Rsa(key.inner.clone()), backend)
     }
 
     /// A client signing with a secure key (signMethod `11` or `12`).
     #[wasm_bindgen(js_name = withSecureKey)]
     pub fn with_secure_key(
-        config: JsValue,
+        settings: &str,
         sign_method: &str,
         secure_key: &str,
         backend: &Backend,
@@ -49,40 +44,35 @@ impl Client {
             method: SignMethod::parse(sign_method).js()?,
             key: SecureKey::new(secure_key).js()?,
         };
-        Self::new(&config, credentials, backend)
+        Self::new(settings, credentials, backend)
     }
 
-    fn new(config: &JsValue, credentials: Credentials, backend: &Backend) -> JsResult<Client> {
-        let inner = client_config(config, credentials, backend)
+    fn new(settings: &str, credentials: Credentials, backend: &Backend) -> JsResult<Client> {
+        let inner = Settings::from_json(settings)
+            .and_then(|s| s.into_config(credentials, backend.inner.clone()))
             .and_then(unionpay_acp::Client::new)
             .js()?;
-        Ok(Client { inner })
+        Ok(Client {
+            inner: Rc::new(inner),
+        })
+    }
+
+    fn wrap(inner: unionpay_acp::Client) -> Client {
+        Client {
+            inner: Rc::new(inner),
+        }
     }
 
     /// The same client with another encryption certificate (PEM or DER).
     #[wasm_bindgen(js_name = withEncryptionCert)]
     pub fn with_encryption_cert(&self, cert: &[u8]) -> JsResult<Client> {
         let cert = EncryptionCert::parse_with(cert, self.inner.config().backend.as_ref()).js()?;
-        Ok(Client {
-            inner: self.inner.with_encryption_cert(cert),
-        })
+        Ok(Client::wrap(self.inner.with_encryption_cert(cert)))
     }
 
-    /// `{front, back, query, file, app}` URLs.
-    #[wasm_bindgen(getter)]
-    pub fn endpoints(&self) -> Object {
-        let e = self.inner.endpoints();
-        let o = Object::new();
-        for (k, v) in [
-            ("front", &e.front),
-            ("back", &e.back),
-            ("query", &e.query),
-            ("file", &e.file),
-            ("app", &e.app),
-        ] {
-            set(&o, k, v.as_str());
-        }
-        o
+    /// `{front, back, query, file, app}` URLs, as JSON.
+    pub fn endpoints(&self) -> String {
+        to_json(self.inner.endpoints())
     }
 
     /// `merId`.
@@ -91,9 +81,9 @@ impl Client {
         self.inner.config().mer_id.clone()
     }
 
-    /// Builds and signs the request of `api` (`consume`, `sms_open`, …) from protocol
-    /// parameters (strings keyed by field name). `random` fixes the padding bytes of
-    /// card-data encryption (tests); otherwise the host RNG is used.
+    /// Builds and signs the request of `api` from protocol parameters (a JSON object of
+    /// strings keyed by field name); the stored request JSON. `random` fixes the padding
+    /// bytes of card-data encryption (tests); otherwise the host RNG is used.
     pub fn build(
         &self,
         api: &str,
@@ -102,82 +92,101 @@ impl Client {
         random: Option<Vec<u8>>,
     ) -> JsResult<String> {
         let api = Api::from_name(api).js()?;
-        let params = json::parse_string_map(params, "params")
-            .js()?
-            .into_iter()
-            .collect();
+        let params: ParamMap =
+            from_json(params, "params must be a plain object of strings").js()?;
         let now = timestamp(now).js()?;
         let request = with_rng(random, |rng| self.inner.build(api, &params, now, rng)).js()?;
-        Ok(request_json(&request))
+        Ok(to_json(&request))
     }
 
-    /// The status query (attempt 1, 2, …) of an earlier request.
+    /// The status query (attempt 1, 2, …) of an earlier request (stored JSON in and out).
     #[wasm_bindgen(js_name = buildQueryFor)]
-    pub fn build_query_for(&self, request: JsValue, attempt: u32, now: f64) -> JsResult<String> {
-        let request = request_from_js(&request).js()?;
+    pub fn build_query_for(&self, request: &str, attempt: u32, now: f64) -> JsResult<String> {
+        let request = request_from_json(request).js()?;
         let now = timestamp(now).js()?;
         let query = with_rng(None, |rng| {
             self.inner.build_query_for(&request, attempt, now, rng)
         })
         .js()?;
-        Ok(request_json(&query))
+        Ok(to_json(&query))
     }
 
-    /// When to send query `attempt` of a request whose answer never came (timeout,
-    /// connection error, non-200): the core's schedule for that transaction; `null` when
-    /// the schedule is used up or the request cannot be queried.
-    #[wasm_bindgen(js_name = queryAtAfterNoAnswer)]
-    pub fn query_at_after_no_answer(request: JsValue, attempt: u32, now: f64) -> JsResult<JsValue> {
-        let request = request_from_js(&request).js()?;
-        let now = timestamp(now).js()?;
-        Ok(request
-            .query_at_after_no_answer(attempt, now)
-            .map_or(
-                JsValue::NULL,
-                |t| JsValue::from_f64(t.unix_seconds() as f64),
-            ))
+    /// The planner (`Client::next_step`): what to do after `sent` got an HTTP answer
+    /// (`status` and `body`) or none (`status` undefined).
+    #[wasm_bindgen(js_name = nextStep)]
+    pub fn next_step(
+        &self,
+        sent: &str,
+        status: Option<u16>,
+        body: &[u8],
+        now: f64,
+    ) -> JsResult<Step> {
+        let sent = request_from_json(sent).js()?;
+        let exchange = match status {
+            Some(status) => Exchange::Answered { status, body },
+            None => Exchange::NoAnswer,
+        };
+        let step = self
+            .inner
+            .next_step(&sent, exchange, timestamp(now).js()?)
+            .js()?;
+        Ok(self.step(&step))
     }
 
-    /// Verifies and classifies the synchronous answer to `request`:
-    /// `{name, queryAt, pendingReason, decisiveCode, respCode, respMsg, response}`.
+    /// Verifies and classifies an answer body (`Client::handle_response`, whose errors it
+    /// raises), then plans from it (`Client::next_step_after`).
     #[wasm_bindgen(js_name = handleResponse)]
-    pub fn handle_response(&self, request: JsValue, body: &[u8], now: f64) -> JsResult<Object> {
-        let request = request_from_js(&request).js()?;
-        let outcome = self
+    pub fn handle_response(&self, request: &str, body: &[u8], now: f64) -> JsResult<Step> {
+        let request = request_from_json(request).js()?;
+        let now = timestamp(now).js()?;
+        let step = self
             .inner
-            .handle_response(&request, body, timestamp(now).js()?)
+            .handle_response(&request, body, now)
+            .and_then(|outcome| self.inner.next_step_after(&request, outcome, now))
             .js()?;
-        Ok(self.outcome_to_js(outcome))
+        Ok(self.step(&step))
     }
 
-    /// Reads the answer to a key update query: `{changed, certId, pem, nextCheckAt}`
-    /// (`pem` only when changed: store it and use `withEncryptionCert`).
-    #[wasm_bindgen(js_name = handleKeyUpdate)]
-    pub fn handle_key_update(&self, request: JsValue, body: &[u8], now: f64) -> JsResult<Object> {
-        let request = request_from_js(&request).js()?;
-        let update = self
+    /// `Client::next_step_after_notification`.
+    #[wasm_bindgen(js_name = nextStepAfterNotification)]
+    pub fn next_step_after_notification(
+        &self,
+        request: &str,
+        notification: &Notification,
+        now: f64,
+    ) -> JsResult<Step> {
+        let request = request_from_json(request).js()?;
+        let step = self
             .inner
-            .handle_key_update(&request, body, timestamp(now).js()?)
+            .next_step_after_notification(&request, &notification.inner, timestamp(now).js()?)
             .js()?;
-        let o = Object::new();
-        set(
-            &o,
-            "nextCheckAt",
-            update.next_check_at().unix_seconds() as f64,
-        );
-        match update {
-            KeyUpdate::Unchanged { cert_id, .. } => {
-                set(&o, "changed", false);
-                set(&o, "certId", cert_id);
-                set(&o, "pem", JsValue::NULL);
-            }
-            KeyUpdate::Replaced { cert_id, pem, .. } => {
-                set(&o, "changed", true);
-                set(&o, "certId", cert_id);
-                set(&o, "pem", pem);
-            }
+        Ok(self.step(&step))
+    }
+
+    fn step(&self, step: &NextStep) -> Step {
+        Step {
+            json: to_json(step),
+            response: step
+                .outcome()
+                .map(|o| Response::new(o.response().clone(), self.inner.clone())),
         }
-        Ok(o)
+    }
+
+    /// `Client::receive_notification`: what to answer UnionPay's POST, and the verified
+    /// notification or the error.
+    #[wasm_bindgen(js_name = receiveNotification)]
+    pub fn receive_notification(&self, body: &[u8], now: f64) -> JsResult<Received> {
+        let (reply, result) = self.inner.receive_notification(body, timestamp(now).js()?);
+        let (notification, error) = match result {
+            Ok(n) => (Some(self.notification(n)), JsValue::NULL),
+            Err(e) => (None, to_js(e)),
+        };
+        Ok(Received {
+            status: reply.status,
+            body: reply.body,
+            notification,
+            error,
+        })
     }
 
     /// Verifies a back notification (the raw body posted to `backUrl`).
@@ -187,10 +196,7 @@ impl Client {
             .inner
             .verify_notification(body, timestamp(now).js()?)
             .js()?;
-        Ok(Notification {
-            inner: n,
-            client: self.inner.clone(),
-        })
+        Ok(self.notification(n))
     }
 
     /// Verifies a front notification (the browser's POST to `frontUrl`): never proof of
@@ -201,204 +207,143 @@ impl Client {
             .inner
             .verify_front_notification(body, timestamp(now).js()?)
             .js()?;
-        Ok(Notification {
-            inner: n,
-            client: self.inner.clone(),
-        })
+        Ok(self.notification(n))
     }
 
-    fn outcome_to_js(&self, outcome: Outcome) -> Object {
-        let o = Object::new();
-        set(&o, "name", outcome.name());
-        set(
-            &o,
-            "queryAt",
-            outcome.query_at().map_or(
-                JsValue::NULL,
-                |t| JsValue::from_f64(t.unix_seconds() as f64),
-            ),
-        );
-        set(
-            &o,
-            "pendingReason",
-            outcome
-                .pending_reason()
-                .map_or(JsValue::NULL, |r| JsValue::from_str(r.name())),
-        );
-        set(&o, "decisiveCode", outcome.decisive_code());
-        let (code, msg) = match &outcome {
-            Outcome::Failed {
-                resp_code,
-                resp_msg,
-                ..
-            } => (resp_code.clone(), resp_msg.clone()),
-            other => (
-                other.response().resp_code().to_owned(),
-                other.response().resp_msg().to_owned(),
-            ),
+    fn notification(&self, inner: unionpay_acp::client::Notification) -> Notification {
+        Notification {
+            json: to_json(&inner),
+            inner,
+            client: self.inner.clone(),
+        }
+    }
+
+    /// Reads the answer to a key update query (`Client::handle_key_update`): the core's
+    /// KeyUpdate JSON, and the client to go on with (this one with UnionPay's new
+    /// certificate when it was replaced). This client is not changed.
+    #[wasm_bindgen(js_name = handleKeyUpdate)]
+    pub fn handle_key_update(&self, request: &str, body: &[u8], now: f64) -> JsResult<KeyUpdated> {
+        let request = request_from_json(request).js()?;
+        let update = self
+            .inner
+            .handle_key_update(&request, body, timestamp(now).js()?)
+            .js()?;
+        let json = to_json(&update);
+        let client = match update {
+            KeyUpdate::Replaced { cert, .. } => {
+                Client::wrap(self.inner.with_encryption_cert(*cert))
+            }
+            KeyUpdate::Unchanged { .. } => Client {
+                inner: self.inner.clone(),
+            },
         };
-        set(&o, "respCode", code);
-        set(&o, "respMsg", msg);
-        set(
-            &o,
-            "response",
-            Response::new(outcome.response().clone(), self.inner.clone()),
-        );
-        o
+        Ok(KeyUpdated { json, client })
     }
 }
 
-/// Every API name, in catalogue order.
-#[wasm_bindgen(js_name = apiNames)]
-pub fn api_names() -> js_sys::Array {
-    Api::ALL
-        .iter()
-        .map(|a| JsValue::from_str(a.name()))
-        .collect()
+/// A next step (the core's NextStep JSON) and, when it carries an outcome, its verified
+/// message.
+#[wasm_bindgen]
+pub struct Step {
+    json: String,
+    response: Option<Response>,
+}
+
+#[wasm_bindgen]
+impl Step {
+    /// `{step, outcome, at, query, reason}`.
+    #[wasm_bindgen(getter)]
+    pub fn json(&self) -> String {
+        self.json.clone()
+    }
+
+    /// The outcome's verified message.
+    pub fn response(&mut self) -> Option<Response> {
+        self.response.take()
+    }
+}
+
+/// What `receive_notification` says.
+#[wasm_bindgen]
+pub struct Received {
+    status: u16,
+    body: &'static str,
+    notification: Option<Notification>,
+    error: JsValue,
+}
+
+#[wasm_bindgen]
+impl Received {
+    /// The HTTP status to answer.
+    #[wasm_bindgen(getter)]
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The body to answer.
+    #[wasm_bindgen(getter)]
+    pub fn body(&self) -> String {
+        self.body.to_owned()
+    }
+
+    /// The verified notification, when it verified.
+    pub fn notification(&mut self) -> Option<Notification> {
+        self.notification.take()
+    }
+
+    /// The error, when it did not (`null` otherwise).
+    #[wasm_bindgen(getter)]
+    pub fn error(&self) -> JsValue {
+        self.error.clone()
+    }
+}
+
+/// A key update and the client to go on with.
+#[wasm_bindgen]
+pub struct KeyUpdated {
+    json: String,
+    client: Client,
+}
+
+#[wasm_bindgen]
+impl KeyUpdated {
+    /// `{kind, certId, pem, nextCheckAt}`.
+    #[wasm_bindgen(getter)]
+    pub fn json(&self) -> String {
+        self.json.clone()
+    }
+
+    /// The client with UnionPay's current certificate.
+    pub fn client(&self) -> Client {
+        Client {
+            inner: self.client.inner.clone(),
+        }
+    }
 }
 
 /// A verified notification.
 #[wasm_bindgen]
 pub struct Notification {
+    json: String,
     inner: unionpay_acp::client::Notification,
-    client: unionpay_acp::Client,
+    client: Rc<unionpay_acp::Client>,
 }
 
 #[wasm_bindgen]
 impl Notification {
-    /// Its typed fields as JSON (amounts in fen, `api` by name or `null`).
+    /// The core's Notification JSON.
     #[wasm_bindgen(getter)]
-    pub fn data(&self) -> String {
-        let n = &self.inner;
-        let source = match n.source {
-            unionpay_acp::client::NotificationSource::Back => "back",
-            unionpay_acp::client::NotificationSource::Front => "front",
-        };
-        JsonObject::new()
-            .str("source", source)
-            .opt_str("api", n.api.map(|a| a.name()))
-            .str("txnType", &n.txn_type)
-            .str("txnSubType", &n.txn_sub_type)
-            .str("bizType", &n.biz_type)
-            .bool("success", n.success)
-            .str("respCode", &n.resp_code)
-            .str("respMsg", &n.resp_msg)
-            .str("merId", &n.mer_id)
-            .opt_str("orderId", n.order_id.as_deref())
-            .opt_str("txnTime", n.txn_time.as_deref())
-            .opt_int("txnAmt", n.txn_amt.map(amount))
-            .opt_str("queryId", n.query_id.as_deref())
-            .opt_str("origQryId", n.orig_qry_id.as_deref())
-            .opt_str("settleDate", n.settle_date.as_deref())
-            .opt_int("settleAmt", n.settle_amt.map(amount))
-            .opt_str("traceNo", n.trace_no.as_deref())
-            .opt_str("traceTime", n.trace_time.as_deref())
-            .raw(
-                "tokenPayData",
-                &token_pay_data_json(n.token_pay_data.as_ref()),
-            )
-            .raw("fields", &json::fields(n.response.fields()))
-            .finish()
+    pub fn json(&self) -> String {
+        self.json.clone()
     }
 
-    /// Whether it reports on `request` (merId, orderId, txnTime, message type, amount).
-    pub fn matches(&self, request: JsValue) -> JsResult<bool> {
-        Ok(self.inner.matches(&request_from_js(&request).js()?))
+    /// Whether it reports on `request` (stored JSON).
+    pub fn matches(&self, request: &str) -> JsResult<bool> {
+        Ok(self.inner.matches(&request_from_json(request).js()?))
     }
 
     /// The verified message, for decryption and nested fields.
     pub fn response(&self) -> Response {
         Response::new(self.inner.response.clone(), self.client.clone())
     }
-}
-
-fn client_config(v: &JsValue, credentials: Credentials, backend: &Backend) -> Result<ClientConfig> {
-    let mer_id = get_string(v, "merId")?.ok_or_else(|| bad_argument("config.merId is required"))?;
-    let env = get(v, "environment");
-    let environment = match env.as_string().as_deref() {
-        Some("test") => Environment::Test,
-        Some("production") => Environment::Production,
-        Some(other) => {
-            return Err(bad_argument(&format!(
-                "environment is 'test', 'production' or {{baseUrl}}, not '{other}'"
-            )))
-        }
-        None => match get_string(&env, "baseUrl")? {
-            Some(base) => Environment::Custom(Endpoints::for_base_url(&base)?),
-            None => {
-                let url = |k: &str| {
-                    get_string(&env, k)?
-                        .ok_or_else(|| bad_argument(&format!("environment.{k} is required")))
-                };
-                Environment::Custom(Endpoints {
-                    front: url("front")?,
-                    back: url("back")?,
-                    query: url("query")?,
-                    file: url("file")?,
-                    app: url("app")?,
-                })
-            }
-        },
-    };
-    let mut c = ClientConfig::new(
-        mer_id,
-        credentials,
-        environment,
-        trust_profile(&get(v, "trust"))?,
-    );
-    c.backend = backend.inner.clone();
-    if let Some(cert) = get_bytes(v, "encryptionCert")? {
-        c.encryption_cert = Some(EncryptionCert::parse_with(&cert, backend.inner.as_ref())?);
-    }
-    if let Some(s) = get_string(v, "accessType")? {
-        c.access_type = s;
-    }
-    if let Some(s) = get_string(v, "channelType")? {
-        c.channel_type = s;
-    }
-    if get(v, "trId").is_null() {
-        c.tr_id = None;
-    } else if let Some(s) = get_string(v, "trId")? {
-        c.tr_id = Some(s);
-    }
-    let biz = get(v, "bizTypes");
-    if !biz.is_undefined() && !biz.is_null() {
-        let map = string_map(&biz, "bizTypes")?;
-        let mut b = BizTypes::default();
-        for (k, val) in map {
-            let slot = match k.as_str() {
-                "token" => &mut b.token,
-                "standard" => &mut b.standard,
-                "openAndPay" => &mut b.open_and_pay,
-                "undoRefund" => &mut b.undo_refund,
-                "query" => &mut b.query,
-                "generic" => &mut b.generic,
-                "preauth" => &mut b.preauth,
-                other => {
-                    return Err(bad_argument(&format!(
-                        "bizTypes.{other} is not a bizType family"
-                    )))
-                }
-            };
-            *slot = val;
-        }
-        c.biz_types = b;
-    }
-    if let Some(s) = get_string(v, "version")? {
-        c.version = Version::parse(&s)?;
-    }
-    if let Some(s) = get_string(v, "customerInfoMode")? {
-        c.customer_info_mode = customer_info_mode(&s)?;
-    }
-    if let Some(n) = get_number(v, "orderIdMaxLen")? {
-        c.order_id_max_len = n as usize;
-    }
-    if let Some(s) = get_string(v, "verifySecureKey")? {
-        c.verify_secure_key = Some(SecureKey::new(s)?);
-    }
-    c.verify_certs_500 = bytes_list(&get(v, "verifyCerts500"), "verifyCerts500")?
-        .iter()
-        .map(|b| Certificate::parse(b))
-        .collect::<Result<_>>()?;
-    Ok(c)
 }

@@ -1,8 +1,9 @@
-//! JS values → core values for configuration objects and byte arrays (field maps travel
-//! as JSON, see `json.rs`), and small helpers for results.
+//! The few JS ↔ Rust conversions that are not the core's JSON: bytes, the clock, object
+//! properties of the low-level API's options, and JSON text in.
 
 use crate::error::bad_argument;
 use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
 use unionpay_acp::{Error, ErrorCode, Result, Timestamp};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -30,17 +31,6 @@ pub fn get_string(obj: &JsValue, key: &str) -> Result<Option<String>> {
         .ok_or_else(|| bad_argument(&format!("'{key}' must be a string")))
 }
 
-/// `obj[key]` as a number; `undefined` and `null` are `None`.
-pub fn get_number(obj: &JsValue, key: &str) -> Result<Option<f64>> {
-    let v = get(obj, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_f64()
-        .map(Some)
-        .ok_or_else(|| bad_argument(&format!("'{key}' must be a number")))
-}
-
 /// A `Uint8Array` (or Node `Buffer`) or a string (its UTF-8 bytes).
 pub fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>> {
     if let Some(s) = v.as_string() {
@@ -53,15 +43,6 @@ pub fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>> {
                 "{what} must be a Uint8Array, a Buffer or a string"
             ))
         })
-}
-
-/// `obj[key]` as bytes; `undefined` and `null` are `None`.
-pub fn get_bytes(obj: &JsValue, key: &str) -> Result<Option<Vec<u8>>> {
-    let v = get(obj, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    bytes_of(&v, &format!("'{key}'")).map(Some)
 }
 
 /// An array of byte strings (PEM or DER documents), or a single one.
@@ -94,25 +75,7 @@ pub fn js_bytes(bytes: &[u8]) -> Uint8Array {
     Uint8Array::from(bytes)
 }
 
-/// An amount in fen as a JSON integer.
-pub fn amount(fen: u64) -> i64 {
-    i64::try_from(fen).unwrap_or(i64::MAX)
-}
-
-/// A plain object whose values are all strings (configuration; field maps use JSON).
-pub fn string_map(v: &JsValue, what: &str) -> Result<Vec<(String, String)>> {
-    let obj = v
-        .dyn_ref::<Object>()
-        .filter(|_| !Array::is_array(v))
-        .ok_or_else(|| bad_argument(&format!("{what} must be a plain object of strings")))?;
-    let mut out = Vec::new();
-    for entry in Object::entries(obj).iter() {
-        let pair = Array::from(&entry);
-        let key = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1).as_string().ok_or_else(|| {
-            bad_argument(&format!("{what}: the value of '{key}' must be a string"))
-        })?;
-        out.push((key, value));
-    }
-    Ok(out)
+/// JSON text (what `JSON.stringify` made) as `T`.
+pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| bad_argument(&format!("{what}: {e}")))
 }

@@ -1,5 +1,6 @@
 //! The wasm-bindgen binding of `unionpay-acp` (issue 5), used by the npm package in
-//! `npm/`: it converts types between JS and the core and maps errors, nothing else.
+//! `npm/`: it hands the core's JSON shapes (`unionpay_acp::json`) across, one string per
+//! call, and maps errors, nothing else.
 //!
 //! Host defaults: the RNG is `crypto.getRandomValues` (getrandom's `wasm_js` backend),
 //! the clock is the facade's (`now` arrives as Unix seconds), RSA is the host's through
@@ -22,16 +23,17 @@ mod backend;
 mod client;
 mod convert;
 mod error;
-mod json;
 mod lowlevel;
-mod request;
 mod response;
 
 pub use backend::Backend;
-pub use client::{api_names, Client, Notification};
+pub use client::{Client, KeyUpdated, Notification, Received, Step};
 pub use lowlevel::{EncryptionCert, MerchantKey, Verifier};
 pub use response::Response;
 
+use error::{IntoJs, JsResult};
+use unionpay_acp::client::Api;
+use unionpay_acp::json::{request_from_json, to_json};
 use unionpay_acp::{Error, ErrorCode, FixedRandom, RandomSource};
 use wasm_bindgen::prelude::*;
 
@@ -70,4 +72,36 @@ impl RandomSource for HostRandom {
 #[wasm_bindgen(js_name = formContentType)]
 pub fn form_content_type() -> String {
     unionpay_acp::client::FORM_CONTENT_TYPE.to_owned()
+}
+
+/// Every API, in catalogue order: `[{name, front}]` (`front`: posted by the browser, never
+/// by the host).
+#[wasm_bindgen(js_name = apiCatalogue)]
+pub fn api_catalogue() -> js_sys::Array {
+    Api::ALL
+        .iter()
+        .map(|a| {
+            let o = js_sys::Object::new();
+            convert::set(&o, "name", a.name());
+            convert::set(&o, "front", a.is_front());
+            JsValue::from(o)
+        })
+        .collect()
+}
+
+/// A stored request (`unionpay-acp/request@1`, from any binding) read back and written
+/// again: only its format, api, url, fields, queried and attempt are read, the rest is
+/// derived from the signed fields.
+#[wasm_bindgen(js_name = requestFromJson)]
+pub fn request_json(text: &str) -> JsResult<String> {
+    Ok(to_json(&request_from_json(text).js()?))
+}
+
+/// The reconciliation records of a ZIP archive the merchant saved: the core's
+/// Reconciliation JSON. `limits` is the core's ArchiveLimits JSON.
+#[wasm_bindgen(js_name = readReconciliationArchive)]
+pub fn read_reconciliation_archive(zip: &[u8], limits: &str) -> JsResult<String> {
+    let limits = response::archive_limits(limits).js()?;
+    let files = unionpay_acp::file::read_zip(zip, &limits).js()?;
+    Ok(to_json(&unionpay_acp::file::parse_archive(&files).js()?))
 }

@@ -2,15 +2,17 @@
 //! themselves, and for the shared vectors: keys, certificates, verifiers, forms, card data.
 
 use crate::backend::Backend;
-use crate::convert::{bytes_list, get_string, js_bytes, set, timestamp};
+use crate::convert::{bytes_list, from_json, get_string, js_bytes, set, timestamp};
 use crate::error::{bad_argument, IntoJs, JsResult};
-use crate::json::{self, JsonObject};
 use crate::with_rng;
 use js_sys::{Object, Uint8Array};
+use std::collections::BTreeMap;
 use unionpay_acp::card::{self, CustomerInfo, CustomerInfoMode};
 use unionpay_acp::crypto::HashAlg;
+use unionpay_acp::json::to_json;
 use unionpay_acp::pki::Certificate;
 use unionpay_acp::secret::{CardExpiry, Cvn2, Pan, PhoneNumber, Pin, SecureKey};
+use unionpay_acp::Fields;
 use unionpay_acp::{form, CustomTrust, TrustProfile};
 use wasm_bindgen::prelude::*;
 
@@ -111,7 +113,7 @@ impl Verifier {
     /// Verifies an already parsed field map.
     #[wasm_bindgen(js_name = verifyFields)]
     pub fn verify_fields(&self, fields: &str, now: f64) -> JsResult<()> {
-        let f = json::parse_fields(fields).js()?;
+        let f = parse_fields(fields).js()?;
         self.inner.verify_fields(&f, timestamp(now).js()?).js()
     }
 
@@ -122,7 +124,7 @@ impl Verifier {
             .inner
             .verify_sync_body(body, timestamp(now).js()?)
             .js()?;
-        Ok(json::fields(&f))
+        Ok(to_json(&f))
     }
 
     /// Parses (form-decoding) and verifies a notification body; returns its fields.
@@ -132,7 +134,7 @@ impl Verifier {
             .inner
             .verify_notify_body(body, timestamp(now).js()?)
             .js()?;
-        Ok(json::fields(&f))
+        Ok(to_json(&f))
     }
 }
 
@@ -157,7 +159,7 @@ pub(crate) fn trust_profile(trust: &JsValue) -> unionpay_acp::Result<TrustProfil
 /// The canonical signing string of a field map.
 #[wasm_bindgen(js_name = canonicalString)]
 pub fn canonical_string(fields: &str) -> JsResult<String> {
-    Ok(form::canonical_string(&json::parse_fields(fields).js()?))
+    Ok(form::canonical_string(&parse_fields(fields).js()?))
 }
 
 /// Lowercase hex digest (`sha256`, `sha1`, `sm3`).
@@ -201,15 +203,29 @@ pub fn parse_sign_method(text: &str) -> JsResult<String> {
         .to_owned())
 }
 
+/// What signing did: the signed fields, the canonical string and its digest.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Signed<'a> {
+    fields: &'a Fields,
+    canonical: &'a str,
+    digest_hex: &'a str,
+}
+
+/// A field map from JSON, values exactly as given (empty ones kept).
+fn parse_fields(json: &str) -> unionpay_acp::Result<Fields> {
+    from_json(json, "fields must be a plain object of strings")
+}
+
 /// `{fields, canonical, digestHex}` as JSON.
 fn sign(fields: &str, credentials: &unionpay_acp::Credentials) -> JsResult<String> {
-    let mut f = json::parse_fields(fields).js()?;
+    let mut f = parse_fields(fields).js()?;
     let info = unionpay_acp::sign_fields(&mut f, credentials).js()?;
-    Ok(JsonObject::new()
-        .raw("fields", &json::fields(&f))
-        .str("canonical", &info.canonical)
-        .str("digestHex", &info.digest_hex)
-        .finish())
+    Ok(to_json(&Signed {
+        fields: &f,
+        canonical: &info.canonical,
+        digest_hex: &info.digest_hex,
+    }))
 }
 
 /// RSA-encrypts to UnionPay's certificate and base64-encodes; `random` fixes the padding
@@ -257,10 +273,8 @@ fn customer_info(
     cert: Option<&unionpay_acp::EncryptionCert>,
     random: Option<Vec<u8>>,
 ) -> unionpay_acp::Result<String> {
-    let map: std::collections::BTreeMap<String, String> =
-        json::parse_string_map(info, "customerInfo")?
-            .into_iter()
-            .collect();
+    let map: BTreeMap<String, String> =
+        from_json(info, "customerInfo must be a plain object of strings")?;
     let text = |k: &str| map.get(k).cloned();
     let known = [
         "certifTp",
@@ -332,17 +346,17 @@ pub fn inspect_pkcs12(pfx: &[u8], password: &str) -> JsResult<Object> {
 /// Splits a synchronous answer (`k=v&…`, brace-aware, no URL-decoding).
 #[wasm_bindgen(js_name = parseSyncBody)]
 pub fn parse_sync_body(body: &[u8]) -> JsResult<String> {
-    Ok(json::fields(&form::parse_sync_body(body).js()?))
+    Ok(to_json(&form::parse_sync_body(body).js()?))
 }
 
 /// Splits and form-decodes a notification body.
 #[wasm_bindgen(js_name = parseNotifyBody)]
 pub fn parse_notify_body(body: &[u8]) -> JsResult<String> {
-    Ok(json::fields(&form::parse_notify_body(body).js()?))
+    Ok(to_json(&form::parse_notify_body(body).js()?))
 }
 
 /// Form-encodes fields the way UnionPay expects (Java URLEncoder rules).
 #[wasm_bindgen(js_name = encodeForm)]
 pub fn encode_form(fields: &str) -> JsResult<String> {
-    Ok(form::encode_form(&json::parse_fields(fields).js()?))
+    Ok(form::encode_form(&parse_fields(fields).js()?))
 }
