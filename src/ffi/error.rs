@@ -2,8 +2,8 @@
 //! `AcpException` (Kotlin) with a variant per kind, so each language gets one subclass per
 //! kind, each with the stable code of `errors.json`.
 
-use std::fmt;
 use crate::error::{Error, ErrorCode, ErrorKind};
+use std::fmt;
 
 /// Declares `AcpError` with one variant per kind (each carrying the same fields), its
 /// conversion from the core's error, and `Display`.

@@ -4,12 +4,15 @@
 //! methods of those types that foreign code calls.
 
 mod error;
+mod records;
 
 pub use error::{error_catalogue, invalid_argument, testing_raise_error, AcpError, ErrorInfo};
+pub use records::{CertificateInfo, NotificationReceipt, Pkcs12Info, SignedFields};
 
 use crate::client::{Api, Outcome, PendingReason, Response, TokenPayData};
 use crate::file::{ArchiveLimits, NamedFile, Reconciliation};
 use crate::form::Fields;
+use crate::secret::{CardExpiry, Cvn2, PhoneNumber, Pin};
 use crate::time::Timestamp;
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -27,17 +30,47 @@ uniffi::custom_type!(Timestamp, SystemTime, {
     try_lift: |t| Ok(timestamp(t)),
 });
 
+// A value that does not lift fails the call with the core's typed error (uniffi hands an
+// `AcpError` in a failed lift to the caller as that error, not as an internal one).
+fn lifted<T>(r: crate::Result<T>) -> uniffi::Result<T> {
+    r.map_err(|e| AcpError::from(e).into())
+}
+
 // An API by its name (`consume`, `sms_open`, …).
 uniffi::custom_type!(Api, String, {
     lower: |a| a.name().to_owned(),
-    try_lift: |s| Ok(Api::from_name(&s)?),
+    try_lift: |s| lifted(Api::from_name(&s)),
 });
 
 // A field map as one JSON object of strings: one buffer per map instead of two per field
 // (the Python and Kotlin converters in uniffi.toml make it a dict / Map).
 uniffi::custom_type!(Fields, String, {
     lower: |f| serde_json::to_string(&f).unwrap_or_default(),
-    try_lift: |s| Ok(serde_json::from_str::<Fields>(&s)?),
+    try_lift: |s| lifted(serde_json::from_str::<Fields>(&s).map_err(|e| {
+        crate::Error::new(
+            crate::ErrorCode::InvalidArgument,
+            format!("a field map must be an object of strings: {e}"),
+        )
+    })),
+});
+
+// Cardholder data goes in as text and is validated on the way (the same rules as
+// `PhoneNumber::new` and friends). It never comes back out: no call returns one.
+uniffi::custom_type!(PhoneNumber, String, {
+    lower: |v| v.expose().to_owned(),
+    try_lift: |s| lifted(PhoneNumber::new(s)),
+});
+uniffi::custom_type!(Pin, String, {
+    lower: |v| v.expose().to_owned(),
+    try_lift: |s| lifted(Pin::new(s)),
+});
+uniffi::custom_type!(Cvn2, String, {
+    lower: |v| v.expose().to_owned(),
+    try_lift: |s| lifted(Cvn2::new(s)),
+});
+uniffi::custom_type!(CardExpiry, String, {
+    lower: |v| v.expose().to_owned(),
+    try_lift: |s| lifted(CardExpiry::new(s)),
 });
 
 /// The core's timestamp as a `SystemTime` (a pure conversion; no clock is read).
@@ -146,6 +179,12 @@ impl Response {
     pub fn ffi_reconciliation(&self, limits: Option<ArchiveLimits>) -> FfiResult<Reconciliation> {
         Ok(self.reconciliation(&limits.unwrap_or_default())?)
     }
+}
+
+/// The names of every product API (`consume`, `sms_open`, …), in the core's order.
+#[uniffi::export]
+pub fn api_names() -> Vec<String> {
+    Api::ALL.iter().map(|a| a.name().to_owned()).collect()
 }
 
 #[uniffi::export]

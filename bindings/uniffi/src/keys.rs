@@ -1,14 +1,14 @@
-//! Keys, certificates, trust profiles and card-data encryption.
+//! The objects that hold keys: the merchant's signing key, UnionPay's encryption
+//! certificate, and which RSA implementation uses them.
 
-use crate::convert::{CertificateInfo, FieldMap};
-use crate::error::Result;
 use crate::host::OsRandom;
-use crate::lowlevel::SignedFields;
+use crate::Result;
 use std::sync::Arc;
-use unionpay_acp::card::{self, CustomerInfoMode};
+use unionpay_acp::card::{self, CustomerInfo, CustomerInfoMode};
 use unionpay_acp::crypto::{default_backend, portable::PortableBackend, CryptoBackend};
-use unionpay_acp::secret::{CardExpiry, Cvn2, Pan, PhoneNumber, Pin, SecureKey};
-use unionpay_acp::{CustomTrust, SignMethod, TrustProfile};
+use unionpay_acp::ffi::{CertificateInfo, SignedFields};
+use unionpay_acp::secret::{Pan, Pin, SecureKey};
+use unionpay_acp::{Fields, SignMethod};
 
 /// The RSA implementation for private-key operations and verification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
@@ -27,38 +27,9 @@ pub(crate) fn backend(b: Option<Backend>) -> Result<Arc<dyn CryptoBackend>> {
         #[cfg(feature = "native")]
         Some(Backend::Native) => Ok(Arc::new(unionpay_acp::crypto::native::NativeBackend)),
         #[cfg(not(feature = "native"))]
-        Some(Backend::Native) => Err(crate::error::invalid_argument(
+        Some(Backend::Native) => Err(unionpay_acp::ffi::invalid_argument(
             "this build of the binding has no native backend (built without the 'native' feature)",
         )),
-    }
-}
-
-/// Which certificates responses and notifications must chain to.
-#[derive(Clone, Debug, uniffi::Enum)]
-pub enum Trust {
-    /// UnionPay production.
-    Production,
-    /// UnionPay's test environment.
-    Test,
-    /// Your own roots and middles (PEM or DER; a PEM input may hold several), e.g. the
-    /// sandbox's `GET /_sandbox/trust`.
-    Custom {
-        roots: Vec<Vec<u8>>,
-        middles: Vec<Vec<u8>>,
-    },
-}
-
-impl Trust {
-    pub(crate) fn to_core(&self) -> Result<TrustProfile> {
-        Ok(match self {
-            Trust::Production => TrustProfile::Production,
-            Trust::Test => TrustProfile::Test,
-            Trust::Custom { roots, middles } => {
-                let r: Vec<&[u8]> = roots.iter().map(Vec::as_slice).collect();
-                let m: Vec<&[u8]> = middles.iter().map(Vec::as_slice).collect();
-                TrustProfile::Custom(CustomTrust::from_pem(&r, &m)?)
-            }
-        })
     }
 }
 
@@ -81,6 +52,19 @@ impl Credentials {
             },
         })
     }
+}
+
+/// Signs `fields` (they must carry `version`) with `credentials`.
+pub(crate) fn sign_with(
+    mut fields: Fields,
+    credentials: &unionpay_acp::Credentials,
+) -> Result<SignedFields> {
+    let info = unionpay_acp::sign_fields(&mut fields, credentials)?;
+    Ok(SignedFields {
+        fields,
+        canonical: info.canonical,
+        digest_hex: info.digest_hex,
+    })
 }
 
 /// The merchant's signing key (from UnionPay's PFX) and its certificate; it also decrypts
@@ -123,15 +107,14 @@ impl MerchantKey {
         self.0.cert_id().to_owned()
     }
 
-    /// The signing certificate.
+    /// The signing certificate (`not_after` says when UnionPay stops accepting it).
     pub fn certificate(&self) -> CertificateInfo {
         self.0.certificate().into()
     }
 
-    /// Signs `fields` with this key (signMethod 01): `lowlevel::sign_fields` without
-    /// the credentials round trip.
-    pub fn sign_fields(&self, fields: FieldMap) -> Result<SignedFields> {
-        crate::lowlevel::sign_with(fields, &unionpay_acp::Credentials::Rsa(self.0.clone()))
+    /// Signs `fields` with this key (signMethod 01).
+    pub fn sign_fields(&self, fields: Fields) -> Result<SignedFields> {
+        sign_with(fields, &unionpay_acp::Credentials::Rsa(self.0.clone()))
     }
 
     /// Decrypts a base64 value UnionPay encrypted to this key (`accNo`, `encryptedInfo`).
@@ -144,60 +127,6 @@ impl MerchantKey {
 /// before it leaves: no private key.
 #[derive(Debug, uniffi::Object)]
 pub struct EncryptionCert(pub(crate) unionpay_acp::EncryptionCert);
-
-/// The cardholder fields of `customerInfo`; `pin` is the clear PIN (its block needs the
-/// card number).
-#[derive(Clone, Debug, Default, uniffi::Record)]
-pub struct CustomerInfo {
-    #[uniffi(default = None)]
-    pub certif_tp: Option<String>,
-    #[uniffi(default = None)]
-    pub certif_id: Option<String>,
-    #[uniffi(default = None)]
-    pub customer_nm: Option<String>,
-    #[uniffi(default = None)]
-    pub phone_no: Option<String>,
-    #[uniffi(default = None)]
-    pub sms_code: Option<String>,
-    #[uniffi(default = None)]
-    pub pin: Option<String>,
-    #[uniffi(default = None)]
-    pub cvn2: Option<String>,
-    #[uniffi(default = None)]
-    pub expired: Option<String>,
-}
-
-impl CustomerInfo {
-    pub(crate) fn to_core(&self) -> Result<card::CustomerInfo> {
-        Ok(card::CustomerInfo {
-            certif_tp: self.certif_tp.clone(),
-            certif_id: self.certif_id.clone(),
-            customer_nm: self.customer_nm.clone(),
-            phone_no: self.phone_no.clone().map(PhoneNumber::new).transpose()?,
-            sms_code: self.sms_code.clone(),
-            pin: self.pin.clone().map(Pin::new).transpose()?,
-            cvn2: self.cvn2.clone().map(Cvn2::new).transpose()?,
-            expired: self.expired.clone().map(CardExpiry::new).transpose()?,
-        })
-    }
-}
-
-/// How `customerInfo` is built.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum InfoMode {
-    /// New rule: phoneNo, cvn2 and expired go encrypted in `encryptedInfo` (token merchants).
-    Encrypted,
-    /// Old rule: everything in the clear inside the base64.
-    Plain,
-}
-
-/// The core's mode; `None` is the default, [`InfoMode::Encrypted`].
-pub(crate) fn mode(m: Option<InfoMode>) -> CustomerInfoMode {
-    match m {
-        None | Some(InfoMode::Encrypted) => CustomerInfoMode::Encrypted,
-        Some(InfoMode::Plain) => CustomerInfoMode::Plain,
-    }
-}
 
 #[uniffi::export]
 impl EncryptionCert {
@@ -229,18 +158,21 @@ impl EncryptionCert {
         Ok(card::encrypt_field(&self.0, &plaintext, &mut OsRandom)?)
     }
 
-    /// The `customerInfo` value; `pan` is needed only with a PIN.
+    /// The `customerInfo` value (default mode: encrypted); `pan` is needed only with a PIN.
     #[uniffi::method(default(mode = None, pan = None))]
     pub fn customer_info(
         &self,
         info: CustomerInfo,
-        mode: Option<InfoMode>,
+        mode: Option<CustomerInfoMode>,
         pan: Option<String>,
     ) -> Result<String> {
         let pan = pan.map(Pan::new).transpose()?;
-        Ok(info
-            .to_core()?
-            .build(self::mode(mode), Some(&self.0), pan.as_ref(), &mut OsRandom)?)
+        Ok(info.build(
+            mode.unwrap_or(CustomerInfoMode::Encrypted),
+            Some(&self.0),
+            pan.as_ref(),
+            &mut OsRandom,
+        )?)
     }
 
     /// The `customerInfo` value with a PIN block already encrypted elsewhere (base64).
@@ -248,11 +180,11 @@ impl EncryptionCert {
     pub fn customer_info_with_encrypted_pin(
         &self,
         info: CustomerInfo,
-        mode: Option<InfoMode>,
+        mode: Option<CustomerInfoMode>,
         encrypted_pin: Option<String>,
     ) -> Result<String> {
-        Ok(info.to_core()?.build_with_encrypted_pin(
-            self::mode(mode),
+        Ok(info.build_with_encrypted_pin(
+            mode.unwrap_or(CustomerInfoMode::Encrypted),
             Some(&self.0),
             encrypted_pin.as_deref(),
             &mut OsRandom,
@@ -266,10 +198,11 @@ pub fn pin_block(pin: String, pan: String) -> Result<Vec<u8>> {
     Ok(card::pin_block(&Pin::new(pin)?, &Pan::new(pan)?).to_vec())
 }
 
-/// Tests only: [`EncryptionCert::encrypt_field`] with the padding taken from `random`
-/// (the shared vectors' fixed-randomness contract). Never use fixed randomness for real.
+/// DANGER, tests only: [`EncryptionCert::encrypt_field`] with the padding taken from
+/// `random` (the shared vectors' fixed-randomness contract). Fixed randomness makes the
+/// ciphertext guessable: never use it for real card data.
 #[uniffi::export]
-pub fn testing_encrypt_field(
+pub fn danger_encrypt_field(
     cert: Arc<EncryptionCert>,
     plaintext: Vec<u8>,
     random: Vec<u8>,
@@ -278,18 +211,19 @@ pub fn testing_encrypt_field(
     Ok(card::encrypt_field(&cert.0, &plaintext, &mut rng)?)
 }
 
-/// Tests only: [`EncryptionCert::customer_info_with_encrypted_pin`] with fixed randomness.
+/// DANGER, tests only: [`EncryptionCert::customer_info_with_encrypted_pin`] with fixed
+/// randomness.
 #[uniffi::export]
-pub fn testing_customer_info(
+pub fn danger_customer_info(
     cert: Arc<EncryptionCert>,
     info: CustomerInfo,
-    mode: Option<InfoMode>,
+    mode: Option<CustomerInfoMode>,
     encrypted_pin: Option<String>,
     random: Vec<u8>,
 ) -> Result<String> {
     let mut rng = unionpay_acp::FixedRandom::new(random);
-    Ok(info.to_core()?.build_with_encrypted_pin(
-        self::mode(mode),
+    Ok(info.build_with_encrypted_pin(
+        mode.unwrap_or(CustomerInfoMode::Encrypted),
         Some(&cert.0),
         encrypted_pin.as_deref(),
         &mut rng,

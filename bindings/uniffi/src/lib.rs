@@ -1,28 +1,21 @@
 //! The uniffi binding of `unionpay-acp`, shared by Python (`python/`) and Kotlin
 //! (`bindings/kotlin`).
 //!
-//! It only converts types and maps errors: every function is a delegation to the core.
-//! The host parts live here too, in one place each: the clock ([`host::now`], used when a
-//! caller passes no `now`) and the OS random source ([`host::OsRandom`]).
-//!
-//! Field maps (`FieldMap`) cross the boundary as one JSON string, which the Python and
-//! Kotlin converters (configured in `uniffi.toml`) turn into `dict[str, str]` and
-//! `Map<String, String>`: one buffer instead of two per field keeps the binding as fast
-//! as hand-written `cryptography` code (see `python/bench.py`).
+//! Every type that crosses is the core's (its feature `uniffi` derives them, in the
+//! namespace `acp_core`); this crate adds only the objects that hold host resources and
+//! the host parts, in one place each: the clock ([`host::now_or`], used when a caller
+//! passes no `now`) and the OS random source ([`host::OsRandom`]).
 
 mod client;
-mod convert;
-mod error;
 mod host;
 mod keys;
 mod lowlevel;
-mod response;
 
-pub use client::{Client, ClientConfig, KeyUpdate, Notification, Outcome};
-pub use convert::{FieldMap, OutgoingRequest, QueriedTxn, TokenPayData};
-pub use error::{AcpError, ErrorInfo};
-pub use keys::{Backend, Credentials, EncryptionCert, MerchantKey, Trust};
+pub use client::Client;
+pub use keys::{Backend, Credentials, EncryptionCert, MerchantKey};
 pub use lowlevel::Verifier;
-pub use response::Response;
+
+/// The result of every fallible call: the core's one error.
+pub(crate) type Result<T> = std::result::Result<T, unionpay_acp::ffi::AcpError>;
 
 uniffi::setup_scaffolding!();

@@ -230,8 +230,8 @@ impl Client {
             .js()?;
         let json = to_json(&update);
         let client = match update {
-            KeyUpdate::Replaced { cert, .. } => {
-                Client::wrap(self.inner.with_encryption_cert(*cert))
+            KeyUpdate::Replaced { pem, .. } => {
+                Client::wrap(self.inner.with_encryption_cert_pem(pem.as_bytes()).js()?)
             }
             KeyUpdate::Unchanged { .. } => Client {
                 inner: self.inner.clone(),
@@ -267,7 +267,7 @@ impl Step {
 #[wasm_bindgen]
 pub struct Received {
     status: u16,
-    body: &'static str,
+    body: String,
     notification: Option<Notification>,
     error: JsValue,
 }
@@ -283,7 +283,7 @@ impl Received {
     /// The body to answer.
     #[wasm_bindgen(getter)]
     pub fn body(&self) -> String {
-        self.body.to_owned()
+        self.body.clone()
     }
 
     /// The verified notification, when it verified.
