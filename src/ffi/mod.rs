@@ -187,6 +187,17 @@ pub fn api_names() -> Vec<String> {
     Api::ALL.iter().map(|a| a.name().to_owned()).collect()
 }
 
+/// The reconciliation records of a ZIP archive the merchant saved (what the file transfer
+/// downloads, or one fetched by hand), as `Response::reconciliation` reads them.
+#[uniffi::export(default(limits = None))]
+pub fn read_reconciliation_archive(
+    zip: Vec<u8>,
+    limits: Option<ArchiveLimits>,
+) -> FfiResult<Reconciliation> {
+    let files = crate::file::read_zip(&zip, &limits.unwrap_or_default())?;
+    Ok(crate::file::parse_archive(&files)?)
+}
+
 #[uniffi::export]
 impl Reconciliation {
     /// The core's JSON shape: identical in every language.
