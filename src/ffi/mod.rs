@@ -9,7 +9,7 @@ mod records;
 pub use error::{error_catalogue, invalid_argument, testing_raise_error, AcpError, ErrorInfo};
 pub use records::{CertificateInfo, NotificationReceipt, Pkcs12Info, SignedFields};
 
-use crate::client::{Api, Outcome, PendingReason, Response, TokenPayData};
+use crate::client::{Api, NextStep, Outcome, PendingReason, Response, TokenPayData};
 use crate::file::{ArchiveLimits, NamedFile, Reconciliation};
 use crate::form::Fields;
 use crate::secret::{CardExpiry, Cvn2, PhoneNumber, Pin};
@@ -145,6 +145,22 @@ impl Outcome {
 }
 
 #[uniffi::export]
+impl NextStep {
+    /// `final`, `query` or `stop`.
+    #[uniffi::method(name = "name")]
+    pub fn ffi_name(&self) -> String {
+        self.name().to_owned()
+    }
+
+    /// The outcome this step carries: the final one, or the last answer's (`None` when no
+    /// answer came).
+    #[uniffi::method(name = "outcome")]
+    pub fn ffi_outcome(&self) -> Option<Outcome> {
+        self.outcome().cloned()
+    }
+}
+
+#[uniffi::export]
 impl Response {
     /// One field.
     #[uniffi::method(name = "get")]
@@ -196,6 +212,12 @@ pub fn read_reconciliation_archive(
 ) -> FfiResult<Reconciliation> {
     let files = crate::file::read_zip(&zip, &limits.unwrap_or_default())?;
     Ok(crate::file::parse_archive(&files)?)
+}
+
+/// The `Content-Type` every request body is POSTed with (a form, UTF-8).
+#[uniffi::export]
+pub fn form_content_type() -> String {
+    crate::client::FORM_CONTENT_TYPE.to_owned()
 }
 
 #[uniffi::export]

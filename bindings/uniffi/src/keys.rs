@@ -8,7 +8,7 @@ use unionpay_acp::card::{self, CustomerInfo, CustomerInfoMode};
 use unionpay_acp::crypto::{default_backend, portable::PortableBackend, CryptoBackend};
 use unionpay_acp::ffi::{CertificateInfo, SignedFields};
 use unionpay_acp::secret::{Pan, Pin, SecureKey};
-use unionpay_acp::{Fields, SignMethod};
+use unionpay_acp::{Fields, SignMethod, Timestamp};
 
 /// The RSA implementation for private-key operations and verification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
@@ -110,6 +110,12 @@ impl MerchantKey {
     /// The signing certificate (`not_after` says when UnionPay stops accepting it).
     pub fn certificate(&self) -> CertificateInfo {
         self.0.certificate().into()
+    }
+
+    /// When the signing certificate expires (its `notAfter`): UnionPay refuses requests
+    /// signed with it after that, so renew the PFX before.
+    pub fn not_after(&self) -> Timestamp {
+        self.0.certificate().not_after()
     }
 
     /// Signs `fields` with this key (signMethod 01).
