@@ -4,7 +4,7 @@ doing the same ACP work, in one run (the machine is noisy: compare within a run)
     python bench.py [--seconds 1.0]
 
 sign:   canonical string → SHA-256 hex → RSA-2048 PKCS#1 v1.5 SHA-256 → base64, on a
-        15-field consume request (binding: `lowlevel.sign_fields`, AWS-LC backend).
+        15-field consume request (binding: `MerchantKey.sign_fields`, AWS-LC backend).
 verify: a sandbox-signed 2.8 KB notification body: form-decode → canonical string →
         SHA-256 hex → RSA verify with the (cached) signing certificate's key (binding:
         `Verifier.verify_notify_body`, which also checks the chain once and caches it).
@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 # Import the installed wheel, not the source folder next to this script.
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from unionpay_acp import MerchantKey, Trust, lowlevel  # noqa: E402
+from unionpay_acp import MerchantKey, Verifier, settings_json  # noqa: E402
 
 TESTS = Path(__file__).resolve().parents[1] / "tests"
 FIELDS = {
@@ -66,13 +66,13 @@ def main() -> None:
 
     def raw_sign() -> dict[str, str]:
         f = dict(FIELDS)
-        f["certId"] = key.cert_id
+        f["certId"] = key.cert_id()
         s = "&".join(f"{k}={v}" for k, v in sorted(f.items()) if v and k != "signature")
         digest = hashlib.sha256(s.encode()).hexdigest().encode()
         f["signature"] = base64.b64encode(pk.sign(digest, padding.PKCS1v15(), hashes.SHA256())).decode()  # type: ignore[union-attr, call-arg, arg-type]
         return f
 
-    assert raw_sign()["signature"] == lowlevel.sign_fields(FIELDS, key=key).fields["signature"]
+    assert raw_sign()["signature"] == key.sign_fields(FIELDS).fields["signature"]
 
     doc = json.loads((TESTS / "vectors/verify.json").read_text(encoding="utf-8"))
     group, case = next(
@@ -83,7 +83,7 @@ def main() -> None:
     now = datetime.fromisoformat(case["now"].replace("Z", "+00:00"))
     roots = [(TESTS / p).read_bytes() for p in group["roots"]]
     middles = [(TESTS / p).read_bytes() for p in group["middles"]]
-    verifier = lowlevel.Verifier(Trust.custom(roots, middles))
+    verifier = Verifier(settings_json({"trust": {"roots": roots, "middles": middles}}))
     keys: dict[str, Any] = {}
 
     def raw_verify() -> dict[str, str]:
@@ -100,7 +100,7 @@ def main() -> None:
     assert raw_verify() == verifier.verify_notify_body(body, now)
 
     ops = {
-        "sign (binding)": lambda: lowlevel.sign_fields(FIELDS, key=key),
+        "sign (binding)": lambda: key.sign_fields(FIELDS),
         "sign (cryptography)": raw_sign,
         "verify (binding)": lambda: verifier.verify_notify_body(body, now),
         "verify (cryptography)": raw_verify,

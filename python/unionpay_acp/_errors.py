@@ -1,9 +1,15 @@
-"""The one error of the library: `AcpError`, with one subclass per kind."""
+"""The one error of the library: `AcpError`, with one subclass per kind.
+
+The core's error crosses as the generated `AcpError` with one variant per kind; this
+module makes those variants *be* the classes below (the generated converter looks them
+up by name when it lifts an error), so every call, including the methods of the core's
+records (``outcome.response().token_pay_data()``), raises these classes and nothing
+needs converting.
+"""
 
 from __future__ import annotations
 
-import functools
-from typing import Callable, ClassVar, NoReturn, Optional, ParamSpec, TypeVar
+from typing import ClassVar, Optional
 
 from . import _ffi
 
@@ -27,7 +33,7 @@ class AcpError(Exception):
     `code` is the stable number listed in `errors.json` (1xxx your input, 2xxx keys and
     certificates, 3xxx verification, 4xxx received formats, 5xxx the gateway, 9xxx
     internal), `name` its identifier (e.g. ``Pkcs12WrongPassword``), `kind` the coarse
-    kind this subclass stands for, `message` what to check next. Verification failures
+    kind this subclass stands for, `detail` what to check next. Verification failures
     also carry `step` (``parse``, ``chain``, ``name``, ``validity``, ``signature``) and
     `canonical_sha256`, the SHA-256 of the canonical string that was checked.
     Messages never contain card data or keys.
@@ -39,19 +45,19 @@ class AcpError(Exception):
         self,
         code: int,
         name: str,
-        message: str,
+        detail: str,
         step: Optional[str] = None,
         canonical_sha256: Optional[str] = None,
     ) -> None:
-        super().__init__(code, name, message, step, canonical_sha256)
+        super().__init__(code, name, detail, step, canonical_sha256)
         self.code = code
         self.name = name
-        self.message = message
+        self.detail = detail
         self.step = step
         self.canonical_sha256 = canonical_sha256
 
     def __str__(self) -> str:
-        text = f"[{self.code} {self.name}] {self.message}"
+        text = f"[{self.code} {self.name}] {self.detail}"
         if self.step is not None:
             text += f" (step: {self.step}"
             if self.canonical_sha256:
@@ -61,7 +67,7 @@ class AcpError(Exception):
 
 
 class InvalidInputError(AcpError):
-    """You passed something invalid: a field, an amount, a time, card data (1xxx)."""
+    """You passed something invalid: a field, an amount, a time, card data, a setting (1xxx)."""
 
     kind = "InvalidInput"
 
@@ -115,51 +121,18 @@ ERROR_CLASSES: dict[str, type[AcpError]] = {
     )
 }
 
-# The generated exception classes, by kind (their variant names are the kinds).
-_FFI_KINDS: dict[type, str] = {
-    getattr(_ffi.AcpError, kind): kind for kind in ERROR_CLASSES
-}
+# The generated error's variants are named by kind; each becomes the class above.
+for _kind, _cls in ERROR_CLASSES.items():
+    setattr(_ffi.AcpError, _kind, _cls)
 
 
 class TransportError(Exception):
-    """The HTTP exchange failed (connection, timeout, non-2xx status).
+    """The key update query got no usable answer (no answer, a status other than 200).
 
-    For a money-moving request the result is then unknown: query it with
-    ``client.query(error.request)`` before assuming anything.
+    `request` is what was sent, `next` the core's next step after it.
     """
 
-    def __init__(self, message: str, request: object) -> None:
+    def __init__(self, message: str, request: object, next: object) -> None:
         super().__init__(message)
         self.request = request
-
-
-def convert(e: BaseException) -> AcpError:
-    """The facade exception for an exception raised by the generated module."""
-    kind = _FFI_KINDS.get(type(e))
-    if kind is None:  # a panic or a conversion failure inside the binding
-        return InternalError(9999, "Bug", f"the binding failed unexpectedly: {e}")
-    cls = ERROR_CLASSES[kind]
-    return cls(e.code, e.name, e.detail, e.step, e.canonical_sha256)  # type: ignore[attr-defined]
-
-
-def raise_converted(e: BaseException) -> NoReturn:
-    raise convert(e) from None
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-_FFI_ERRORS = (_ffi.AcpError, _ffi.InternalError)
-
-
-def mapped(fn: Callable[P, R]) -> Callable[P, R]:
-    """Decorates a facade function: errors of the generated module become `AcpError`s."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except _FFI_ERRORS as e:
-            raise convert(e) from None
-
-    return wrapper
+        self.next = next

@@ -1,55 +1,85 @@
-"""`Client` (sync) and `AsyncClient`: the core builds, signs and verifies; httpx posts.
+"""`Client` (sync) and `AsyncClient`: the core builds, signs, verifies and decides what
+happens next; this module POSTs with httpx, reads the clock and sleeps.
 
 Every product API is one method named like the core's API (``client.consume(...)``,
 ``client.sms_open(...)``, …) taking the protocol's fields as snake_case keywords
 (``order_id`` → ``orderId``, ``txn_amt`` → ``txnAmt``; camelCase keys pass through).
-Back APIs post and return the verified `Outcome`; the front APIs (``front_open``,
-``open_and_pay``) return the `OutgoingRequest` whose `html` the browser must post.
-The sans-IO methods (`build`, `handle_response`, …) are there for your own HTTP stack.
+A back API POSTs and returns `Sent`: the request and the core's `NextStep` after it.
+The front APIs (``front_open``, ``open_and_pay``) return the `OutgoingRequest` whose
+`html` the browser must post. ``client.core`` is the core's sans-IO client (every
+method: ``next_step``, ``handle_response``, ``verify_notification``, …) for your own
+HTTP stack.
 """
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import copy
-from datetime import datetime
-from typing import Any, Awaitable, Callable, Generic, Literal, Optional, Sequence, TypeVar, Union
+import json
+import time
+from datetime import datetime, timedelta, timezone
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Generic,
+    Mapping,
+    NamedTuple,
+    Optional,
+    TypeVar,
+    Union,
+)
 
 import httpx
 
 from . import _ffi
-from ._errors import TransportError, mapped
-from ._keys import (
-    Backend,
-    EncryptionCert,
-    InfoMode,
-    MerchantKey,
-    TrustLike,
-    ffi_backend,
-    ffi_mode,
-    ffi_trust,
-)
-from ._types import (
-    FORM_CONTENT_TYPE,
-    BizTypes,
-    Endpoints,
-    KeyUpdate,
-    Notification,
-    Outcome,
-    OutgoingRequest,
-)
+from ._errors import TransportError
+from ._ffi import KeyUpdate, NextStep, NotificationReceipt, Outcome, OutgoingRequest
 
-__all__ = ["Client", "AsyncClient", "Param"]
+__all__ = ["Client", "AsyncClient", "Sent", "Param", "settings_json", "FORM_CONTENT_TYPE"]
+
+#: The `Content-Type` requests are POSTed with (the core's).
+FORM_CONTENT_TYPE: str = _ffi.form_content_type()
 
 #: A parameter value: text, or an integer (amounts in fen).
 Param = Union[str, int]
-
 Clock = Callable[[], datetime]
+Settings = Union[Mapping[str, Any], str]
 
-TOutcome = TypeVar("TOutcome")
-TKeyUpdate = TypeVar("TKeyUpdate")
+T = TypeVar("T")
+TSelf = TypeVar("TSelf", bound="_Base")
 
 
-def protocol_params(params: dict[str, Param]) -> dict[str, str]:
+class Sent(NamedTuple):
+    """A request that was POSTed, and the core's next step after it."""
+
+    request: OutgoingRequest
+    step: NextStep
+
+    def outcome(self) -> Optional[Outcome]:
+        """The verified answer (the step's `Outcome`), or None when no usable answer came."""
+        return self.step.outcome()
+
+
+def settings_json(settings: Settings) -> str:
+    """The core's settings JSON (every name: ``settings.json``). A JSON string passes
+    through; a dict is dumped, with certificate bytes as PEM text (PEM) or base64 (DER)."""
+    if isinstance(settings, str):
+        return settings
+    return json.dumps(settings, default=_document)
+
+
+def _document(value: object) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        if b"-----BEGIN" in data:
+            return data.decode("ascii")
+        return base64.b64encode(data).decode("ascii")
+    raise TypeError(f"a setting cannot be a {type(value).__name__}: use text, numbers, lists, dicts or certificate bytes")
+
+
+def protocol_params(params: Mapping[str, Optional[Param]]) -> dict[str, str]:
     """snake_case keywords → the protocol's camelCase field names, values as text."""
     out: dict[str, str] = {}
     for key, value in params.items():
@@ -62,259 +92,219 @@ def protocol_params(params: dict[str, Param]) -> dict[str, str]:
     return out
 
 
-class _Core:
-    """The sans-IO part shared by `Client` and `AsyncClient`."""
+def raw_body(body: object) -> bytes:
+    """A notification body as bytes; a parsed form or decoded text is refused."""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    raise TypeError(
+        f"pass the raw request body as bytes, not a {type(body).__name__}: Django request.body, "
+        "Flask request.get_data(), FastAPI await request.body(). A parsed form or decoded "
+        "text is not what UnionPay signed."
+    )
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class _Base:
+    """What `Client` and `AsyncClient` share: the core client, the clock, building."""
 
     def __init__(
         self,
-        mer_id: str,
+        settings: Settings,
+        credentials: Any,
         *,
-        environment: str,
-        trust: TrustLike,
-        key: Optional[MerchantKey] = None,
-        secure_key: Optional[str] = None,
-        sign_method: Literal["11", "12"] = "11",
-        encryption_cert: Optional[EncryptionCert] = None,
-        access_type: Optional[str] = None,
-        channel_type: Optional[str] = None,
-        tr_id: Optional[str] = None,
-        customer_info_mode: Optional[InfoMode] = None,
-        version: Optional[str] = None,
-        verify_secure_key: Optional[str] = None,
-        verify_certs_500: Sequence[bytes] = (),
-        order_id_max_len: Optional[int] = None,
-        biz_types: Optional[BizTypes] = None,
-        backend: Optional[Backend] = None,
+        backend: Optional[Any] = None,
         clock: Optional[Clock] = None,
+        timeout: float = 30.0,
     ) -> None:
-        """`environment` is ``"production"``, ``"test"`` or a base URL (the sandbox's
-        ``http://127.0.0.1:PORT``); `trust` is ``"production"``, ``"test"`` or a
-        `Trust`. Sign with `key` (signMethod 01) or `secure_key` (11/12). `clock`
-        supplies ``now`` (default: the system clock)."""
-        if (key is None) == (secure_key is None):
-            raise TypeError("give exactly one of key= (signMethod 01) or secure_key= (11/12)")
-        credentials = (
-            _ffi.Credentials.RSA(key=key._inner)
-            if key is not None
-            else _ffi.Credentials.SECURE_KEY(sign_method=sign_method, key=secure_key)
-        )
-        if environment == "production":
-            env = _ffi.Environment.PRODUCTION()
-        elif environment == "test":
-            env = _ffi.Environment.TEST()
-        else:
-            env = _ffi.Environment.CUSTOM(base_url=environment)
-        config = _ffi.ClientConfig(
-            mer_id=mer_id,
-            credentials=credentials,
-            environment=env,
-            trust=ffi_trust(trust),
-            encryption_cert=None if encryption_cert is None else encryption_cert._inner,
-            access_type=access_type,
-            channel_type=channel_type,
-            tr_id=tr_id,
-            customer_info_mode=ffi_mode(customer_info_mode),
-            version=version,
-            verify_secure_key=verify_secure_key,
-            verify_certs_500=[bytes(c) for c in verify_certs_500],
-            order_id_max_len=order_id_max_len,
-            biz_types=None if biz_types is None else _ffi.BizTypes(**biz_types.__dict__),
-            backend=ffi_backend(backend),
-        )
+        """`settings`: the core's settings (``settings.json``: ``merId``, ``environment``,
+        ``trust``, ``encryptionCert``, …) as a dict or JSON text. `credentials`: a
+        `MerchantKey` (signMethod 01) or a `Credentials`. `clock` returns an aware
+        `datetime` (default: the system clock); `timeout` is the HTTP timeout in seconds."""
+        if isinstance(credentials, _ffi.MerchantKey):
+            credentials = _ffi.Credentials.RSA(key=credentials)
+        self.core = _ffi.Client(settings_json(settings), credentials, backend)
         self._clock = clock
-        self._inner = mapped(_ffi.Client)(config)
+        self._timeout = timeout
 
     def _now(self) -> Optional[datetime]:
         return None if self._clock is None else self._clock()
 
-    # --- the sans-IO core -------------------------------------------------------------
-
-    @property
-    def mer_id(self) -> str:
-        return str(self._inner.mer_id())
-
-    @property
-    def encryption_cert_id(self) -> Optional[str]:
-        return self._inner.encryption_cert_id()  # type: ignore[no-any-return]
-
-    @property
-    def endpoints(self) -> Endpoints:
-        e = self._inner.endpoints()
-        return Endpoints(e.front, e.back, e.query, e.file, e.app)
-
-    def with_encryption_cert(self: TSelf, cert: EncryptionCert) -> TSelf:
-        """The same client with another encryption certificate (after a key update)."""
+    def _derive(self: TSelf, core: Any) -> TSelf:
         other = copy.copy(self)
-        other._inner = self._inner.with_encryption_cert(cert._inner)
+        other.core = core
         return other
 
-    @mapped
-    def build(self, api: str, **params: Param) -> OutgoingRequest:
+    def with_encryption_cert_pem(self: TSelf, pem: str) -> TSelf:
+        """The same client (and HTTP client) with UnionPay's encryption certificate `pem`.
+        This client is not changed."""
+        return self._derive(self.core.with_encryption_cert_pem(pem))
+
+    def build(self, api: str, *, now: Optional[datetime] = None, **params: Optional[Param]) -> OutgoingRequest:
         """Builds and signs the request of `api` (`api_names()`); nothing is sent."""
-        return OutgoingRequest._from_ffi(
-            self._inner.build(api, protocol_params(params), self._now())
-        )
+        return self._build(api, params, now)
 
-    @mapped
-    def build_query_for(self, request: OutgoingRequest, attempt: int = 1) -> OutgoingRequest:
-        """The status query (00/00) of an earlier request; `attempt` counts from 1."""
-        return OutgoingRequest._from_ffi(
-            self._inner.build_query_for(request._to_ffi(), attempt, self._now())
-        )
+    def _build(
+        self, api: str, params: Mapping[str, Optional[Param]], now: Optional[datetime] = None
+    ) -> OutgoingRequest:
+        return self.core.build(api, protocol_params(params), now or self._now())
 
-    @mapped
-    def handle_response(self, request: OutgoingRequest, body: bytes) -> Outcome:
-        """Verifies and classifies the synchronous answer to `request`."""
-        o = self._inner.handle_response(request._to_ffi(), bytes(body), self._now())
-        return Outcome._from_ffi(o, self._inner, request)
+    def receive_notification(self, body: bytes, *, now: Optional[datetime] = None) -> NotificationReceipt:
+        """Verifies the raw body UnionPay POSTed to backUrl: answer with ``receipt.reply``
+        (status, body) once ``receipt.notification`` is stored; ``receipt.error`` says
+        why a body was refused."""
+        return self.core.receive_notification(raw_body(body), now or self._now())
 
-    @mapped
-    def handle_key_update(self, request: OutgoingRequest, body: bytes) -> KeyUpdate:
-        """Reads the answer to a ``key_update_query``."""
-        return KeyUpdate._from_ffi(
-            self._inner.handle_key_update(request._to_ffi(), bytes(body), self._now())
-        )
+    def _request(self, request: OutgoingRequest, timeout: Optional[float]) -> tuple[str, dict[str, Any]]:
+        return request.url, {
+            "content": request.body.encode(),
+            "headers": {"Content-Type": FORM_CONTENT_TYPE},
+            "timeout": self._timeout if timeout is None else timeout,
+        }
 
-    @mapped
-    def verify_notification(self, body: bytes) -> Notification:
-        """Verifies the raw body UnionPay POSTed to ``backUrl`` (never a framework's
-        parsed parameters: a query string on backUrl would break the signature)."""
-        n = self._inner.verify_notification(bytes(body), self._now())
-        return Notification._from_ffi(n, self._inner)
+    def _next(self, request: OutgoingRequest, answer: Optional[httpx.Response], now: Optional[datetime]) -> NextStep:
+        status, body = (None, b"") if answer is None else (answer.status_code, answer.content)
+        return self.core.next_step(request, status, body, now or self._now())
 
-    @mapped
-    def verify_front_notification(self, body: bytes) -> Notification:
-        """Verifies the browser's POST to ``frontUrl``: never proof of payment."""
-        n = self._inner.verify_front_notification(bytes(body), self._now())
-        return Notification._from_ffi(n, self._inner)
-
-    # --- the front APIs: no HTTP from here, the browser posts the page ---------------
-
-    def front_open(self, **params: Param) -> OutgoingRequest:
-        """79/00 open a card in the browser; serve `request.html`."""
-        return self.build("front_open", **params)
-
-    def open_and_pay(self, **params: Param) -> OutgoingRequest:
-        """01/01 open and pay in the browser; serve `request.html`."""
-        return self.build("open_and_pay", **params)
+    def _key_update(self: TSelf, request: OutgoingRequest, answer: Optional[httpx.Response]) -> tuple[KeyUpdate, TSelf]:
+        step = self._next(request, answer, None)
+        if answer is None or step.outcome() is None:
+            what = "no answer" if answer is None else f"HTTP {answer.status_code}"
+            raise TransportError(f"the key update query got no usable answer ({what})", request, step)
+        update = self.core.handle_key_update(request, answer.content, self._now())
+        if update.is_replaced():
+            return update, self.with_encryption_cert_pem(update.pem)
+        return update, self
 
 
-TSelf = TypeVar("TSelf", bound=_Core)
+class _Apis(Generic[T]):
+    """One method per product API; `_call` builds, POSTs and plans (sync or async)."""
 
-
-class _Apis(Generic[TOutcome, TKeyUpdate]):
-    """One method per back API; `_exchange` does the HTTP (sync or async)."""
-
-    def _exchange(self, api: str, params: dict[str, Param]) -> TOutcome:
+    def _build(
+        self, api: str, params: Mapping[str, Optional[Param]], now: Optional[datetime] = None
+    ) -> OutgoingRequest:
         raise NotImplementedError
 
-    def _key_update(self, params: dict[str, Param]) -> TKeyUpdate:
+    def _call(self, api: str, params: dict[str, Optional[Param]]) -> T:
         raise NotImplementedError
 
-    def consume(self, **params: Param) -> TOutcome:
+    def consume(self, **params: Optional[Param]) -> T:
         """01/01 consume (``token`` or ``acc_no``; after an SMS pass its ``txn_time``)."""
-        return self._exchange("consume", params)
+        return self._call("consume", params)
 
-    def reversal(self, **params: Param) -> TOutcome:
+    def reversal(self, **params: Optional[Param]) -> T:
         """99/01 reversal of a consume (``orig_order_id``, ``orig_txn_time``)."""
-        return self._exchange("reversal", params)
+        return self._call("reversal", params)
 
-    def back_open(self, **params: Param) -> TOutcome:
+    def back_open(self, **params: Optional[Param]) -> T:
         """79/00 open a card server-to-server (token)."""
-        return self._exchange("back_open", params)
+        return self._call("back_open", params)
 
-    def open_query(self, **params: Param) -> TOutcome:
+    def open_query(self, **params: Optional[Param]) -> T:
         """78/02 open query."""
-        return self._exchange("open_query", params)
+        return self._call("open_query", params)
 
-    def apply_token(self, **params: Param) -> TOutcome:
+    def apply_token(self, **params: Optional[Param]) -> T:
         """79/05 apply for a token by orderId."""
-        return self._exchange("apply_token", params)
+        return self._call("apply_token", params)
 
-    def delete_token(self, **params: Param) -> TOutcome:
+    def delete_token(self, **params: Optional[Param]) -> T:
         """74/01 delete a token."""
-        return self._exchange("delete_token", params)
+        return self._call("delete_token", params)
 
-    def update_token(self, **params: Param) -> TOutcome:
+    def update_token(self, **params: Optional[Param]) -> T:
         """79/03 update a token."""
-        return self._exchange("update_token", params)
+        return self._call("update_token", params)
 
-    def sms_open(self, **params: Param) -> TOutcome:
+    def sms_open(self, **params: Optional[Param]) -> T:
         """77/00 SMS before an open."""
-        return self._exchange("sms_open", params)
+        return self._call("sms_open", params)
 
-    def sms_real_name_auth(self, **params: Param) -> TOutcome:
+    def sms_real_name_auth(self, **params: Optional[Param]) -> T:
         """77/01 real-name authentication SMS."""
-        return self._exchange("sms_real_name_auth", params)
+        return self._call("sms_real_name_auth", params)
 
-    def sms_consume(self, **params: Param) -> TOutcome:
+    def sms_consume(self, **params: Optional[Param]) -> T:
         """77/02 SMS before a consume."""
-        return self._exchange("sms_consume", params)
+        return self._call("sms_consume", params)
 
-    def sms_withholding(self, **params: Param) -> TOutcome:
+    def sms_withholding(self, **params: Optional[Param]) -> T:
         """77/03 withholding SMS."""
-        return self._exchange("sms_withholding", params)
+        return self._call("sms_withholding", params)
 
-    def sms_pre_auth(self, **params: Param) -> TOutcome:
+    def sms_pre_auth(self, **params: Optional[Param]) -> T:
         """77/04 SMS before a pre-auth."""
-        return self._exchange("sms_pre_auth", params)
+        return self._call("sms_pre_auth", params)
 
-    def consume_undo(self, **params: Param) -> TOutcome:
+    def consume_undo(self, **params: Optional[Param]) -> T:
         """31/00 consume undo."""
-        return self._exchange("consume_undo", params)
+        return self._call("consume_undo", params)
 
-    def refund(self, **params: Param) -> TOutcome:
+    def refund(self, **params: Optional[Param]) -> T:
         """04/00 refund (partial or repeated: one call per refund)."""
-        return self._exchange("refund", params)
+        return self._call("refund", params)
 
-    def status_query(self, **params: Param) -> TOutcome:
-        """00/00 status query by ``orig_order_id`` and ``orig_txn_time`` (see also `query`)."""
-        return self._exchange("status_query", params)
+    def status_query(self, **params: Optional[Param]) -> T:
+        """00/00 status query by ``orig_order_id``, ``orig_txn_time`` and ``queried``
+        (see also `query`)."""
+        return self._call("status_query", params)
 
-    def pre_auth(self, **params: Param) -> TOutcome:
+    def pre_auth(self, **params: Optional[Param]) -> T:
         """02/01 pre-authorization."""
-        return self._exchange("pre_auth", params)
+        return self._call("pre_auth", params)
 
-    def pre_auth_undo(self, **params: Param) -> TOutcome:
+    def pre_auth_undo(self, **params: Optional[Param]) -> T:
         """32/00 pre-authorization undo."""
-        return self._exchange("pre_auth_undo", params)
+        return self._call("pre_auth_undo", params)
 
-    def pre_auth_completion(self, **params: Param) -> TOutcome:
+    def pre_auth_completion(self, **params: Optional[Param]) -> T:
         """03/00 pre-authorization completion."""
-        return self._exchange("pre_auth_completion", params)
+        return self._call("pre_auth_completion", params)
 
-    def completion_undo(self, **params: Param) -> TOutcome:
+    def completion_undo(self, **params: Optional[Param]) -> T:
         """33/00 completion undo."""
-        return self._exchange("completion_undo", params)
+        return self._call("completion_undo", params)
 
-    def file_transfer(self, **params: Param) -> TOutcome:
+    def file_transfer(self, **params: Optional[Param]) -> T:
         """76/01 reconciliation file download (``settle_date`` MMDD); then
-        ``outcome.response.files()`` / ``.reconciliation()``."""
-        return self._exchange("file_transfer", params)
+        ``sent.outcome().response().reconciliation()``."""
+        return self._call("file_transfer", params)
 
-    def key_update_query(self, **params: Param) -> TKeyUpdate:
-        """95/00 encryption-key update query; returns a `KeyUpdate`."""
-        return self._key_update(params)
+    def front_open(self, **params: Optional[Param]) -> OutgoingRequest:
+        """79/00 open a card in the browser: serve ``request.html`` (nothing is sent)."""
+        return self._build("front_open", params)
+
+    def open_and_pay(self, **params: Optional[Param]) -> OutgoingRequest:
+        """01/01 open and pay in the browser: serve ``request.html`` (nothing is sent)."""
+        return self._build("open_and_pay", params)
 
 
-class Client(_Core, _Apis[Outcome, KeyUpdate]):
-    """A merchant client that does its HTTP with a blocking `httpx.Client`.
+def _start(client: _Base, target: Any, clock: Clock) -> NextStep:
+    """The step `query_until_final` starts from: a `Sent`, a `NextStep`, or a request
+    that got no answer (e.g. read back with ``client.core.request_from_json``)."""
+    if isinstance(target, Sent):
+        return target.step
+    if isinstance(target, _ffi.OutgoingRequest):
+        return client.core.next_step(target, None, b"", clock())
+    return target
 
-    Thread-safe; keep one per merchant. Pass `http` to share a configured
-    `httpx.Client` (it is then not closed by `close`).
+
+class Client(_Base, _Apis[Sent]):
+    """A merchant client doing its HTTP with a blocking `httpx.Client`.
+
+    ``Client(settings, MerchantKey.from_pkcs12(pfx, password))``; see `_Base.__init__`.
+    Thread-safe; keep one per merchant. Pass `http` to share a configured `httpx.Client`
+    (it is then not closed by `close`).
     """
 
     def __init__(
-        self,
-        mer_id: str,
-        *,
-        http: Optional[httpx.Client] = None,
-        timeout: float = 30.0,
-        **config: Any,
+        self, settings: Settings, credentials: Any, *, http: Optional[httpx.Client] = None, **options: Any
     ) -> None:
-        super().__init__(mer_id, **config)
+        super().__init__(settings, credentials, **options)
         self._own_http = http is None
-        self._http = http if http is not None else httpx.Client(timeout=timeout)
+        self._http = http if http is not None else httpx.Client()
 
     def close(self) -> None:
         if self._own_http:
@@ -326,49 +316,84 @@ class Client(_Core, _Apis[Outcome, KeyUpdate]):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def send(self, request: OutgoingRequest) -> bytes:
-        """POSTs `request` and returns the raw answer body."""
+    def _post(self, request: OutgoingRequest, timeout: Optional[float] = None) -> Optional[httpx.Response]:
+        url, kw = self._request(request, timeout)
         try:
-            r = self._http.post(
-                request.url,
-                content=request.body.encode(),
-                headers={"Content-Type": FORM_CONTENT_TYPE},
-            )
-        except httpx.HTTPError as e:
-            raise TransportError(f"{request.api}: {e!r}", request) from e
-        if not r.is_success:
-            raise TransportError(f"{request.api}: HTTP {r.status_code}", request)
-        return r.content
+            return self._http.post(url, **kw)
+        except httpx.RequestError:  # no answer: connection failed, reset, timed out
+            return None
 
-    def _exchange(self, api: str, params: dict[str, Param]) -> Outcome:
-        request = self.build(api, **params)
-        return self.handle_response(request, self.send(request))
+    def send(
+        self, request: OutgoingRequest, *, timeout: Optional[float] = None, now: Optional[datetime] = None
+    ) -> NextStep:
+        """POSTs `request` and returns the core's next step after what came back (an
+        answer with its status, or none: a failed connection or `timeout` seconds
+        passing). `now`: when the answer came (default: the clock, read after the POST)."""
+        return self._next(request, self._post(request, timeout), now)
 
-    def _key_update(self, params: dict[str, Param]) -> KeyUpdate:
-        request = self.build("key_update_query", **params)
-        return self.handle_key_update(request, self.send(request))
+    def _call(self, api: str, params: dict[str, Optional[Param]]) -> Sent:
+        request = self._build(api, params)
+        return Sent(request, self.send(request))
 
-    def query(self, request: OutgoingRequest, attempt: int = 1) -> Outcome:
-        """Sends the status query of an earlier request."""
-        query = self.build_query_for(request, attempt)
-        return self.handle_response(query, self.send(query))
+    def query(self, request: OutgoingRequest, attempt: int = 1) -> Sent:
+        """Sends status query number `attempt` of an earlier request."""
+        query = self.core.build_query_for(request, attempt, self._now())
+        return Sent(query, self.send(query))
+
+    def key_update_query(self, **params: Optional[Param]) -> tuple[KeyUpdate, Client]:
+        """95/00 encryption-key update query: ``(update, client)``, where `client` is the
+        client to go on with (a new one when UnionPay's certificate was replaced: store
+        ``update.pem``). This client is not changed."""
+        request = self._build("key_update_query", params)
+        return self._key_update(request, self._post(request))
+
+    def query_until_final(
+        self,
+        target: Any,
+        *,
+        max_queries: int = 10,
+        max_wait: Optional[float] = 120.0,
+        timeout: Optional[float] = None,
+        now: Optional[Clock] = None,
+        sleep: Optional[Callable[[float], object]] = None,
+    ) -> NextStep:
+        """Follows the core's planner until it says final or stop: sleeps until each
+        query step's `at`, POSTs its status query and asks `next_step` again.
+
+        `target`: a `Sent`, a `NextStep`, or a request that got no answer. Bounded by
+        `max_queries` and `max_wait` (seconds, None for no bound); `timeout` is each POST's;
+        `now` and `sleep(seconds)` replace the clock and `time.sleep`. Returns the last `NextStep`: ``step.outcome()``, and for
+        a stop its `reason`; a query step (a bound was hit) can be passed back later.
+        """
+        clock = now or self._clock or _utcnow
+        pause = sleep or time.sleep
+        step = _start(self, target, clock)
+        deadline = None if max_wait is None else clock() + timedelta(seconds=max_wait)
+        for _ in range(max_queries):
+            if not step.is_query():
+                break
+            t = clock()
+            wait = (step.at - t).total_seconds()
+            if deadline is not None and t + timedelta(seconds=max(0.0, wait)) > deadline:
+                break
+            if wait > 0:
+                pause(wait)
+            answer = self._post(step.query, timeout)
+            step = self._next(step.query, answer, clock())
+        return step
 
 
-class AsyncClient(_Core, _Apis[Awaitable[Outcome], Awaitable[KeyUpdate]]):
-    """A merchant client that does its HTTP with `httpx.AsyncClient`; every back API is
-    awaitable (``outcome = await client.consume(...)``)."""
+class AsyncClient(_Base, _Apis[Awaitable[Sent]]):
+    """A merchant client doing its HTTP with `httpx.AsyncClient`; every back API is
+    awaitable (``sent = await client.consume(...)``). The sans-IO parts (`build`,
+    `receive_notification`, ``client.core``) are as on `Client`."""
 
     def __init__(
-        self,
-        mer_id: str,
-        *,
-        http: Optional[httpx.AsyncClient] = None,
-        timeout: float = 30.0,
-        **config: Any,
+        self, settings: Settings, credentials: Any, *, http: Optional[httpx.AsyncClient] = None, **options: Any
     ) -> None:
-        super().__init__(mer_id, **config)
+        super().__init__(settings, credentials, **options)
         self._own_http = http is None
-        self._http = http if http is not None else httpx.AsyncClient(timeout=timeout)
+        self._http = http if http is not None else httpx.AsyncClient()
 
     async def aclose(self) -> None:
         if self._own_http:
@@ -380,34 +405,59 @@ class AsyncClient(_Core, _Apis[Awaitable[Outcome], Awaitable[KeyUpdate]]):
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def send(self, request: OutgoingRequest) -> bytes:
-        """POSTs `request` and returns the raw answer body."""
+    async def _post(self, request: OutgoingRequest, timeout: Optional[float] = None) -> Optional[httpx.Response]:
+        url, kw = self._request(request, timeout)
         try:
-            r = await self._http.post(
-                request.url,
-                content=request.body.encode(),
-                headers={"Content-Type": FORM_CONTENT_TYPE},
-            )
-        except httpx.HTTPError as e:
-            raise TransportError(f"{request.api}: {e!r}", request) from e
-        if not r.is_success:
-            raise TransportError(f"{request.api}: HTTP {r.status_code}", request)
-        return r.content
+            return await self._http.post(url, **kw)
+        except httpx.RequestError:  # no answer: connection failed, reset, timed out
+            return None
 
-    async def _send_and_handle(self, request: OutgoingRequest) -> Outcome:
-        return self.handle_response(request, await self.send(request))
+    async def send(
+        self, request: OutgoingRequest, *, timeout: Optional[float] = None, now: Optional[datetime] = None
+    ) -> NextStep:
+        """POSTs `request` and returns the core's next step after what came back."""
+        return self._next(request, await self._post(request, timeout), now)
 
-    def _exchange(self, api: str, params: dict[str, Param]) -> Awaitable[Outcome]:
+    async def _sent(self, request: OutgoingRequest) -> Sent:
+        return Sent(request, await self.send(request))
+
+    def _call(self, api: str, params: dict[str, Optional[Param]]) -> Awaitable[Sent]:
         # Built before the first await: a bad parameter raises at the call.
-        return self._send_and_handle(self.build(api, **params))
+        return self._sent(self._build(api, params))
 
-    async def _key_update_async(self, request: OutgoingRequest) -> KeyUpdate:
-        return self.handle_key_update(request, await self.send(request))
+    def query(self, request: OutgoingRequest, attempt: int = 1) -> Awaitable[Sent]:
+        """Sends status query number `attempt` of an earlier request."""
+        return self._sent(self.core.build_query_for(request, attempt, self._now()))
 
-    def _key_update(self, params: dict[str, Param]) -> Awaitable[KeyUpdate]:
-        return self._key_update_async(self.build("key_update_query", **params))
+    async def key_update_query(self, **params: Optional[Param]) -> tuple[KeyUpdate, AsyncClient]:
+        """As `Client.key_update_query`."""
+        request = self._build("key_update_query", params)
+        return self._key_update(request, await self._post(request))
 
-    async def query(self, request: OutgoingRequest, attempt: int = 1) -> Outcome:
-        """Sends the status query of an earlier request."""
-        query = self.build_query_for(request, attempt)
-        return self.handle_response(query, await self.send(query))
+    async def query_until_final(
+        self,
+        target: Any,
+        *,
+        max_queries: int = 10,
+        max_wait: Optional[float] = 120.0,
+        timeout: Optional[float] = None,
+        now: Optional[Clock] = None,
+        sleep: Optional[Callable[[float], Awaitable[object]]] = None,
+    ) -> NextStep:
+        """As `Client.query_until_final`; `sleep` is awaited (default `asyncio.sleep`)."""
+        clock = now or self._clock or _utcnow
+        pause = sleep or asyncio.sleep
+        step = _start(self, target, clock)
+        deadline = None if max_wait is None else clock() + timedelta(seconds=max_wait)
+        for _ in range(max_queries):
+            if not step.is_query():
+                break
+            t = clock()
+            wait = (step.at - t).total_seconds()
+            if deadline is not None and t + timedelta(seconds=max(0.0, wait)) > deadline:
+                break
+            if wait > 0:
+                await pause(wait)
+            answer = await self._post(step.query, timeout)
+            step = self._next(step.query, answer, clock())
+        return step
