@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Python binding: builds the wheel (maturin, uniffi), proves `pip install` of it works in
-# a fresh venv, type-checks the facade (mypy) and runs pytest (the shared vectors, the
-# errors.json mapping, the sandbox token flow in sync and async form).
+# a fresh venv, type-checks the facade (mypy), runs pytest (the shared vectors, the
+# errors.json mapping, the sandbox token flow in sync and async form, the quick start) and
+# the conformance scenarios (tests/conformance) through the wheel.
 # Idempotent: tools go to python/.venv once; cargo and pip reuse their caches.
 set -euo pipefail
 
@@ -47,11 +48,14 @@ trap 'rm -rf "$FRESH"' EXIT
 "$FRESH/venv/bin/pip" install -q --disable-pip-version-check "$WHEEL"
 (cd "$FRESH" && "$FRESH/venv/bin/python" - <<'PY'
 import unionpay_acp as acp
+from unionpay_acp import danger, lowlevel  # noqa: F401
 assert len(acp.api_names()) == 23
 try:
     acp.MerchantKey.from_pkcs12(b"x", "000000")
 except acp.KeyMaterialError as e:
     print(f"ok: import unionpay_acp from a fresh venv ({e.code} {e.name} as expected)")
+else:
+    raise SystemExit("a malformed PFX loaded")
 PY
 )
 
@@ -59,5 +63,7 @@ step "mypy (strict) on the facade"
 (cd "$HERE" && "$VENV/bin/mypy")
 
 step "pytest"
-cd "$HERE"
-"$VENV/bin/pytest" -p no:cacheprovider "$@"
+(cd "$HERE" && "$VENV/bin/pytest" -p no:cacheprovider "$@")
+
+step "conformance (tests/conformance/scenarios)"
+"$VENV/bin/python" "$HERE/tests/conformance.py"
