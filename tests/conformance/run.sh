@@ -21,6 +21,19 @@ else
   node npm/test/conformance.mjs | line js || status=1
 fi
 
+# Python: the wheel that `bash python/test.sh` installed into python/.venv (its own runner,
+# python/tests/conformance.py), against `target/release/acp`.
+if [ -x python/.venv/bin/python ] && python/.venv/bin/python -c 'import unionpay_acp' 2>/dev/null; then
+  if [ -z "${ACP_BIN:-}" ] && [ ! -x "${CARGO_TARGET_DIR:-target}/release/acp" ]; then
+    cargo build -q --release -p acp-cli
+  fi
+  python/.venv/bin/python python/tests/conformance.py | line python || status=1
+else
+  echo "conformance python: the wheel is not installed (bash python/test.sh)" >&2
+  echo "conformance python: 0 passed, 1 failed"
+  status=1
+fi
+
 # C: the runner and the sandbox that `bash c-header/test.sh` built.
 target=${CARGO_TARGET_DIR:-target}
 if [[ -x $target/c-header-build/conformance && -x $target/release/acp ]]; then
