@@ -2,8 +2,8 @@ package unionpay.acp
 
 /**
  * The wire format of a field map between Kotlin and the Rust core: one JSON object of
- * strings (one buffer per map instead of two per field). Used by the generated
- * converter of `FieldMap` (see bindings/uniffi/uniffi.toml); not a general JSON codec.
+ * strings (one buffer per map instead of two per field). The generated converter of the
+ * core's `Fields` calls it (see uniffi.toml at the repository root); not a general JSON codec.
  */
 object FieldsJson {
     /** `{"k":"v",…}` with JSON string escapes. */
@@ -22,7 +22,7 @@ object FieldsJson {
         return out.append('}').toString()
     }
 
-    private fun string(s: String, out: StringBuilder) {
+    internal fun string(s: String, out: StringBuilder) {
         out.append('"')
         for (c in s) {
             when {

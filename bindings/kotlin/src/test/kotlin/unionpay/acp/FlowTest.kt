@@ -1,53 +1,63 @@
 package unionpay.acp
 
 import com.sun.net.httpserver.HttpServer
-import java.io.BufferedReader
-import java.io.File
 import java.net.InetSocketAddress
-import java.net.URI
-import java.net.http.HttpClient
-import java.net.http.HttpRequest
-import java.net.http.HttpResponse
-import java.nio.file.Files
+import java.time.Duration
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.assertThrows
+import uniffi.acp_core.AcpException
+import uniffi.acp_core.KeyUpdate
+import uniffi.acp_core.NextStep
+import uniffi.acp_core.Notification
+import uniffi.acp_core.Outcome
+import uniffi.acp_core.StopReason
+import uniffi.unionpay_acp_ffi.Credentials
+import uniffi.unionpay_acp_ffi.MerchantKey
 
 /**
- * A whole token payment flow against the local sandbox (`acp sandbox` on 127.0.0.1), the
- * README quick start: sms_open → back_open (token) → sms_consume → consume → back
- * notification to our own listener → status query → partial refund.
+ * The quick start (example/QuickStart.kt) and the rest of the HTTP facade against the
+ * local sandbox (`acp sandbox` on 127.0.0.1): a back notification to our own listener and
+ * the core's next step after it, the key update, the file transfer, a front request, a
+ * forged notification and a request that gets no answer.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FlowTest {
-    private var sandbox: Process? = null
-    private lateinit var baseUrl: String
+    private var sandbox: Sandbox? = null
+    private val fixtures = TESTS.resolve("fixtures/sandbox")
     private lateinit var listener: HttpServer
-    private val bodies = LinkedBlockingQueue<ByteArray>()
+    private val notes = LinkedBlockingQueue<Notification>()
+    private lateinit var client: AcpClient
 
     @BeforeAll
     fun start() {
-        val bin = System.getProperty("acp.bin").orEmpty()
-        assumeTrue(bin.isNotEmpty() && File(bin).canExecute(),
-            "the acp binary (cargo build -p acp-cli) is absent: sandbox flow skipped")
-        val p = ProcessBuilder(bin, "sandbox", "--port", "0", "--bind", "127.0.0.1")
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start()
-        sandbox = p
-        baseUrl = BufferedReader(p.inputStream.reader()).readLine().trim().trimEnd('/')
-        check(baseUrl.startsWith("http")) { "acp sandbox printed '$baseUrl'" }
+        assumeTrue(acpBin().canExecute(), "the acp binary (cargo build -p acp-cli) is absent: sandbox flow skipped")
+        val s = Sandbox().also { sandbox = it }
+        client = AcpClient(
+            settingsJson(
+                "merId" to "777290058110097",
+                "environment" to mapOf("baseUrl" to s.url),
+                "trust" to mapOf("roots" to listOf(read("fixtures/sandbox/root.pem")), "middles" to listOf(read("fixtures/sandbox/middle.pem"))),
+                "encryptionCert" to read("fixtures/sandbox/enc.pem"),
+            ),
+            Credentials.Rsa(MerchantKey.fromPkcs12(read("fixtures/sandbox/merchant.pfx"), "000000")),
+        )
         listener = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0).apply {
             createContext("/unionpay/back") { ex ->
-                bodies.put(ex.requestBody.readAllBytes()) // the raw body, verified below
-                ex.sendResponseHeaders(200, 2)
-                ex.responseBody.use { it.write("ok".toByteArray()) }
+                val receipt = runBlocking { example.onBackNotification(client, ex.requestBody.readAllBytes()) { notes.put(it) } }
+                val body = receipt.reply.body.toByteArray()
+                ex.sendResponseHeaders(receipt.reply.status.toInt(), body.size.toLong())
+                ex.responseBody.use { it.write(body) }
             }
             start()
         }
@@ -56,100 +66,111 @@ class FlowTest {
     @AfterAll
     fun stop() {
         if (::listener.isInitialized) listener.stop(0)
-        sandbox?.destroy()
-        sandbox?.waitFor(10, TimeUnit.SECONDS)
+        sandbox?.close()
     }
 
     private fun orderId(tag: String) = (tag + System.nanoTime()).take(32)
 
-    private fun trustPems(): Pair<ByteArray, ByteArray> {
-        val text = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("$baseUrl/_sandbox/trust")).build(),
-            HttpResponse.BodyHandlers.ofString(),
-        ).body()
-        val blocks = Regex("-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\\s*", RegexOption.DOT_MATCHES_ALL)
-            .findAll(text).map { it.value.toByteArray() }.toList()
-        assertEquals(2, blocks.size)
-        return blocks[0] to blocks[1]
+    @Test
+    fun quickStart() = runBlocking<Unit> {
+        repeat(2) { // each run makes its own orderIds
+            val last = example.quickStart(sandbox!!.url, fixtures.toFile())
+            assertTrue(last is NextStep.Final, uniffi.unionpay_acp_ffi.nextStepToJson(last))
+            val refunded = (last as NextStep.Final).v1
+            assertTrue(refunded is Outcome.Success, refunded.toJson())
+        }
+        // README.md shows the file as it is.
+        val file = String(java.nio.file.Files.readAllBytes(REPO.resolve("bindings/kotlin/src/test/kotlin/example/QuickStart.kt")))
+        val readme = String(java.nio.file.Files.readAllBytes(REPO.resolve("README.md")))
+        assertTrue("```kotlin\n" + file.substringAfter("package example\n\n").trimEnd() + "\n```" in readme,
+            "README.md's Kotlin quick start differs from example/QuickStart.kt")
     }
 
     @Test
-    fun tokenPaymentFlow() = runBlocking {
-        val fixtures = TESTS.resolve("fixtures/sandbox")
-        val (root, middle) = trustPems()
+    fun notificationThenItsStatusQuery() = runBlocking<Unit> {
         val backUrl = "http://127.0.0.1:${listener.address.port}/unionpay/back"
-        val card = arrayOf("accNo" to "6221558812340000", "phoneNo" to "13552535506", "cvn2" to "123", "expired" to "2311")
-
-        // --- quick start (Kotlin) ---
-        val key = Acp.merchantKey(Files.readAllBytes(fixtures.resolve("merchant.pfx")), "000000")
-        val client = AcpClient(ClientConfig(
-            merId = "777290058110097",
-            credentials = Credentials.Rsa(key),
-            environment = Environment.Custom(baseUrl),
-            trust = Trust.Custom(listOf(root), listOf(middle)),
-            encryptionCert = Acp.encryptionCert(Files.readAllBytes(fixtures.resolve("enc.pem"))),
-        ))
-
-        // 1. Open the card for token payments: SMS code, then back open → token.
-        val openId = orderId("OPEN")
-        val sms = client.smsOpen("orderId" to openId, *card)
-        assertEquals("success", sms.name)
-        val opened = client.backOpen("orderId" to openId, "txnTime" to sms.request.txnTime, "smsCode" to "111111", *card)
-        assertEquals("success", opened.name, "${opened.decisiveCode} ${opened.failedMsg}")
-        val token = opened.response.tokenPayData()?.token
-        assertNotNull(token)
-
-        // 2. Pay with the token: SMS for the amount, then consume (accepted, not paid yet).
-        val payId = orderId("PAY")
-        val paySms = client.smsConsume("orderId" to payId, "token" to token!!, "txnAmt" to 1000)
+        val sms = client.smsOpen("orderId" to orderId("OPEN"), "accNo" to "6216261000000000018", "phoneNo" to "13552535506")
+        val opened = client.backOpen(
+            "orderId" to sms.request.orderId!!, "txnTime" to sms.request.txnTime, "smsCode" to "111111",
+            "accNo" to "6216261000000000018", "phoneNo" to "13552535506",
+        )
+        val token = opened.outcome.response().tokenPayData()!!.token!!
+        val paySms = client.smsConsume("orderId" to orderId("PAY"), "token" to token, "txnAmt" to 1000)
         val paid = client.consume(
-            "orderId" to payId, "txnTime" to paySms.request.txnTime, "txnAmt" to 1000,
+            "orderId" to paySms.request.orderId!!, "txnTime" to paySms.request.txnTime, "txnAmt" to 1000,
             "token" to token, "smsCode" to "111111", "backUrl" to backUrl,
         )
-        assertEquals("accepted", paid.name, "${paid.decisiveCode} ${paid.failedMsg}")
+        assertTrue(paid.outcome is Outcome.Accepted, paid.toString())
+        assertTrue(paid.next is NextStep.Query)
 
-        // 3. UnionPay notifies backUrl: verify the raw body.
-        val note = client.verifyNotification(bodies.poll(10, TimeUnit.SECONDS)!!)
-        assertTrue(note.success && note.matches(paid.request))
-        assertEquals(1000L, note.txnAmt)
+        // The listener answered 200 (the core's reply) and stored it; the core confirms it by a query.
+        val note = notes.poll(20, TimeUnit.SECONDS)
+        assertNotNull(note, "no notification reached the listener")
+        assertTrue(note!!.success && client.matches(note, paid.request))
+        assertEquals(1000uL, note.txnAmt)
+        val next = client.nextStepAfterNotification(paid.request, note)
+        assertTrue(next is NextStep.Query)
+        val final = client.queryUntilFinal(next)
+        assertTrue(final.outcome() is Outcome.Success, uniffi.unionpay_acp_ffi.nextStepToJson(final))
+        assertEquals(note.queryId, final.outcome()!!.response().get("queryId"))
 
-        // 4. The status query confirms the payment.
-        val status = client.query(paid.request)
-        assertTrue(status.isSuccess)
-        assertEquals(note.queryId, status.response.queryId)
-
-        // 5. A partial refund.
-        val refund = client.refund(
-            "orderId" to orderId("REFUND"), "origQryId" to note.queryId!!, "txnAmt" to 300, "backUrl" to backUrl,
-        )
-        assertEquals("accepted", refund.name)
-        // --- end of quick start ---
-        val refunded = client.verifyNotification(bodies.poll(10, TimeUnit.SECONDS)!!)
-        assertEquals("refund", refunded.api)
-
-        // The other API shapes: key update (95), file transfer (76), front open (HTML).
-        val update = client.keyUpdateQuery("orderId" to orderId("KEY"))
-        assertEquals("7000000000021", update.certId)
-        val files = client.fileTransfer("settleDate" to note.settleDate!!)
-        assertEquals("success", files.name, "${files.decisiveCode} ${files.failedMsg}")
-        assertTrue(files.response.reconciliation().zmRecords >= 1uL)
-        val front = client.frontOpen("orderId" to orderId("FRONT"), "frontUrl" to "http://127.0.0.1:9/front", "backUrl" to backUrl)
-        assertEquals("front", front.endpoint)
-        assertTrue(front.html!!.contains("<form"))
+        // A stored request reads back as the same request.
+        val stored = uniffi.unionpay_acp_ffi.requestToJson(paid.request)
+        assertEquals(paid.request, client.core.requestFromJson(stored))
     }
 
     @Test
-    fun forgedNotificationIsRejected() {
-        val (root, middle) = trustPems()
-        val client = AcpClient(ClientConfig(
-            merId = "777290058110097",
-            credentials = Credentials.SecureKey("11", "88888888"),
-            environment = Environment.Custom(baseUrl),
-            trust = Trust.Custom(listOf(root), listOf(middle)),
-        ))
-        val e = org.junit.jupiter.api.assertThrows<AcpException.Signature> {
-            client.verifyNotification("merId=777290058110097&respCode=00".toByteArray())
+    fun keyUpdateFileTransferAndFront() = runBlocking<Unit> {
+        val (update, same) = client.keyUpdateQuery("orderId" to orderId("KEY"))
+        assertTrue(update is KeyUpdate.Unchanged, update.toString())
+        assertEquals("7000000000021", (update as KeyUpdate.Unchanged).certId)
+        assertTrue(same === client)
+
+        val clock = sandbox!!.get("/_sandbox/clock")
+        val settleDate = Regex("\"clearingDate\"\\s*:\\s*\"(\\d+)\"").find(clock)!!.groupValues[1].takeLast(4)
+        val files = client.fileTransfer("settleDate" to settleDate)
+        val outcome = files.outcome
+        if (outcome is Outcome.Success) outcome.response().reconciliation(null) else assertTrue(outcome is Outcome.NoFile)
+
+        val front = client.frontOpen("orderId" to orderId("FRONT"), "frontUrl" to "http://127.0.0.1:9/front", "backUrl" to "http://127.0.0.1:9/back")
+        assertTrue(front.html!!.contains("<form"))
+        // The browser posts a front request: the core refuses to plan it, nothing is sent.
+        assertThrows<AcpException.InvalidInput> { runBlocking { client.exchange(front) } }
+    }
+
+    @Test
+    fun forgedNotificationIsRefused() = runBlocking<Unit> {
+        val receipt = NotificationReceiver(client).receive("merId=777290058110097&respCode=00".toByteArray()) {
+            error("a forged notification must not be stored")
         }
-        assertEquals("Signature", e.kind)
+        assertEquals(400, receipt.reply.status.toInt())
+        assertNull(receipt.notification)
+        assertTrue(receipt.error is AcpException.Signature, receipt.error.toString())
+        assertEquals("Signature", receipt.error!!.kind)
+    }
+
+    @Test
+    fun noAnswerIsTheCoresToPlan() = runBlocking<Unit> {
+        // Nothing listens on port 9: the POST gets no answer, and for a consume the core says query.
+        val closed = AcpClient(
+            settingsJson(
+                "merId" to "777290058110097", "environment" to mapOf("baseUrl" to "http://127.0.0.1:9"), "trust" to "test",
+                "encryptionCert" to read("fixtures/sandbox/enc.pem"),
+            ),
+            Credentials.SecureKey("11", "88888888"), timeout = Duration.ofSeconds(2),
+        )
+        val smsOnly = assertThrows<TransportException> { runBlocking { closed.smsOpen("orderId" to orderId("SMS"), "accNo" to "6216261000000000018", "phoneNo" to "13552535506") } }
+        assertTrue(smsOnly.next is NextStep.Stop && (smsOnly.next as NextStep.Stop).reason == StopReason.NO_ANSWER)
+        val e = assertThrows<TransportException> {
+            runBlocking { closed.consume("orderId" to orderId("PAY"), "txnAmt" to 1000, "token" to "6235240000020757828", "smsCode" to "111111", "backUrl" to "http://127.0.0.1:9/b") }
+        }
+        assertTrue(e.next is NextStep.Query, uniffi.unionpay_acp_ffi.nextStepToJson(e.next))
+    }
+
+    @Test
+    fun theMerchantKeySaysWhenItExpires() {
+        val key = MerchantKey.fromPkcs12(read("fixtures/sandbox/merchant.pfx"), "000000")
+        assertEquals(key.certificate().notAfter, key.notAfter())
+        assertTrue(key.notAfter() > java.time.Instant.now())
     }
 }

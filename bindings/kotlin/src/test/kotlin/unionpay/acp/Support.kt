@@ -8,6 +8,7 @@ import org.json.JSONArray
 import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.fail
+import uniffi.acp_core.AcpException
 
 /** The repository root (set by the pom) and its tests/ folder. */
 val REPO: Path = Paths.get(System.getProperty("acp.repo") ?: "../..").toAbsolutePath().normalize()
@@ -53,10 +54,51 @@ fun <T> expectOutcome(t: JSONObject, run: () -> T, check: (T) -> Unit) {
         run()
     } catch (e: AcpException) {
         if (t.str("result") == "valid") fail<Unit>("$id: unexpected $e")
-        assertEquals(t.getInt("errorCode"), e.code, "$id: $e")
+        assertEquals(t.getInt("errorCode"), e.code.toInt(), "$id: $e")
         t.strOrNull("errorStep")?.let { assertEquals(it, e.step, "$id: step of $e") }
         return
     }
     if (t.str("result") != "valid") fail<Unit>("$id: expected error ${t.opt("errorCode")}")
     check(value)
+}
+
+/** The `acp` binary: the pom's acp.bin (test.sh), else ACP_BIN, else target/release/acp. */
+fun acpBin(): java.io.File = java.io.File(
+    System.getProperty("acp.bin")?.takeIf { it.isNotEmpty() }
+        ?: System.getenv("ACP_BIN")?.takeIf { it.isNotEmpty() }
+        ?: REPO.resolve("target/release/acp").toString(),
+)
+
+/** `acp sandbox` on 127.0.0.1 with [args]; [url] is its base URL (its first stdout line). */
+class Sandbox(vararg args: String) : AutoCloseable {
+    private val process: Process = ProcessBuilder(
+        listOf(acpBin().path, "sandbox", "--port", "0", "--bind", "127.0.0.1", "--exit-on-eof") + args,
+    ).redirectError(ProcessBuilder.Redirect.DISCARD).start()
+    val url: String
+    private val http = java.net.http.HttpClient.newHttpClient()
+
+    init {
+        val out = process.inputStream.bufferedReader()
+        url = out.readLine()?.trim()?.trimEnd('/') ?: error("acp sandbox printed nothing")
+        check(url.startsWith("http://127.0.0.1")) { "acp sandbox printed '$url'" }
+        Thread { out.readLines() }.apply { isDaemon = true }.start() // drain the rest
+    }
+
+    /** GET [path] (`/_sandbox/…`): the body. */
+    fun get(path: String): String = http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + path)).timeout(java.time.Duration.ofSeconds(5)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString(),
+    ).body()
+
+    /** POST the form [form] to [path]: the status and body. */
+    fun post(path: String, form: String): Pair<Int, String> = http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + path)).timeout(java.time.Duration.ofSeconds(5))
+            .header("Content-Type", FORM_CONTENT_TYPE).POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString(),
+    ).let { it.statusCode() to it.body() }
+
+    override fun close() {
+        process.outputStream.close() // --exit-on-eof
+        if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly()
+    }
 }
