@@ -3,7 +3,8 @@
 # bindings into target/generated-sources/uniffi (build output, not committed), then runs
 # the JUnit 5 suite with Maven (Kotlin Maven plugin, JNA, kotlinx-coroutines from Maven
 # Central; downloads go to ~/.m2): the shared vectors, the errors.json mapping, the
-# encrypt-only CardEncryptor and the sandbox token flow.
+# encrypt-only CardEncryptor, the sandbox flow with the quick start (src/test/kotlin/example)
+# and the shared conformance scenarios (ConformanceTest: "conformance kotlin: N passed, M failed").
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

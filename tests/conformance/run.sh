@@ -34,6 +34,24 @@ else
   status=1
 fi
 
+# Kotlin: the JUnit runner (ConformanceTest) in the Maven build that `bash bindings/kotlin/test.sh`
+# set up (cdylib, uniffi-bindgen, the Maven cache), against `target/release/acp`; the bindings
+# are generated again when the cdylib is newer than them.
+kt_lib="$(cd "${CARGO_TARGET_DIR:-target}" 2>/dev/null && pwd)/release"
+kt_gen="$PWD/bindings/kotlin/target/generated-sources/uniffi"
+if [[ -x $kt_lib/acp-uniffi-bindgen && -f $kt_lib/libunionpay_acp_ffi.so && -x $kt_lib/acp ]] && command -v mvn >/dev/null; then
+  if [[ ! -f $kt_gen/uniffi/acp_core/acp_core.kt || $kt_lib/libunionpay_acp_ffi.so -nt $kt_gen/uniffi/acp_core/acp_core.kt ]]; then
+    rm -rf "$kt_gen"
+    "$kt_lib/acp-uniffi-bindgen" generate --library "$kt_lib/libunionpay_acp_ffi.so" --language kotlin --no-format --out-dir "$kt_gen" >/dev/null
+  fi
+  (cd bindings/kotlin && mvn -q -B -Dstyle.color=never test -Dtest=ConformanceTest -Dsurefire.failIfNoSpecifiedTests=false \
+    -Duniffi.generated="$kt_gen" -Duniffi.lib.dir="$kt_lib" -Dacp.bin="$kt_lib/acp" -Dacp.repo="$PWD/../..") 2>&1 \
+    | sed -u -e 's/\x1b\[[0-9;]*m//g' | awk '/^conformance kotlin: /{print; next} {print > "/dev/stderr"}' | line kotlin || status=1
+else
+  echo "conformance kotlin: 0 passed, 1 failed (not built: run bash bindings/kotlin/test.sh)"
+  status=1
+fi
+
 # C: the runner and the sandbox that `bash c-header/test.sh` built.
 target=${CARGO_TARGET_DIR:-target}
 if [[ -x $target/c-header-build/conformance && -x $target/release/acp ]]; then
