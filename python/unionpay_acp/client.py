@@ -76,7 +76,9 @@ def _document(value: object) -> str:
         if b"-----BEGIN" in data:
             return data.decode("ascii")
         return base64.b64encode(data).decode("ascii")
-    raise TypeError(f"a setting cannot be a {type(value).__name__}: use text, numbers, lists, dicts or certificate bytes")
+    raise TypeError(
+        f"a setting cannot be a {type(value).__name__}: use text, numbers, lists, dicts or certificate bytes"
+    )
 
 
 def protocol_params(params: Mapping[str, Optional[Param]]) -> dict[str, str]:
@@ -119,10 +121,6 @@ class _Base:
         clock: Optional[Clock] = None,
         timeout: float = 30.0,
     ) -> None:
-        """`settings`: the core's settings (``settings.json``: ``merId``, ``environment``,
-        ``trust``, ``encryptionCert``, …) as a dict or JSON text. `credentials`: a
-        `MerchantKey` (signMethod 01) or a `Credentials`. `clock` returns an aware
-        `datetime` (default: the system clock); `timeout` is the HTTP timeout in seconds."""
         if isinstance(credentials, _ffi.MerchantKey):
             credentials = _ffi.Credentials.RSA(key=credentials)
         self.core = _ffi.Client(settings_json(settings), credentials, backend)
@@ -137,12 +135,18 @@ class _Base:
         other.core = core
         return other
 
+    def with_encryption_cert(self: TSelf, cert: Any) -> TSelf:
+        """The same client (and HTTP client) with another `EncryptionCert`."""
+        return self._derive(self.core.with_encryption_cert(cert))
+
     def with_encryption_cert_pem(self: TSelf, pem: str) -> TSelf:
         """The same client (and HTTP client) with UnionPay's encryption certificate `pem`.
         This client is not changed."""
         return self._derive(self.core.with_encryption_cert_pem(pem))
 
-    def build(self, api: str, *, now: Optional[datetime] = None, **params: Optional[Param]) -> OutgoingRequest:
+    def build(
+        self, api: str, *, now: Optional[datetime] = None, **params: Optional[Param]
+    ) -> OutgoingRequest:
         """Builds and signs the request of `api` (`api_names()`); nothing is sent."""
         return self._build(api, params, now)
 
@@ -164,11 +168,15 @@ class _Base:
             "timeout": self._timeout if timeout is None else timeout,
         }
 
-    def _next(self, request: OutgoingRequest, answer: Optional[httpx.Response], now: Optional[datetime]) -> NextStep:
+    def _next(
+        self, request: OutgoingRequest, answer: Optional[httpx.Response], now: Optional[datetime]
+    ) -> NextStep:
         status, body = (None, b"") if answer is None else (answer.status_code, answer.content)
         return self.core.next_step(request, status, body, now or self._now())
 
-    def _key_update(self: TSelf, request: OutgoingRequest, answer: Optional[httpx.Response]) -> tuple[KeyUpdate, TSelf]:
+    def _key_update(
+        self: TSelf, request: OutgoingRequest, answer: Optional[httpx.Response]
+    ) -> tuple[KeyUpdate, TSelf]:
         step = self._next(request, answer, None)
         if answer is None or step.outcome() is None:
             what = "no answer" if answer is None else f"HTTP {answer.status_code}"
@@ -294,15 +302,29 @@ def _start(client: _Base, target: Any, clock: Clock) -> NextStep:
 class Client(_Base, _Apis[Sent]):
     """A merchant client doing its HTTP with a blocking `httpx.Client`.
 
-    ``Client(settings, MerchantKey.from_pkcs12(pfx, password))``; see `_Base.__init__`.
+    ``Client(settings, MerchantKey.from_pkcs12(pfx, password))``. `settings`: the core's
+    settings (``settings.json``: ``merId``, ``environment``, ``trust``,
+    ``encryptionCert``, …) as a dict (certificate bytes as they are) or JSON text; an
+    unknown name is the core's error 1005. `credentials`: a `MerchantKey` (signMethod 01)
+    or a `Credentials`. `timeout`: seconds per POST. `clock`: returns an aware
+    `datetime` (default: the system clock). `backend`: the RSA `Backend`.
+
     Thread-safe; keep one per merchant. Pass `http` to share a configured `httpx.Client`
-    (it is then not closed by `close`).
+    (it is then not closed by `close`; clients derived by `with_encryption_cert*` and
+    `key_update_query` share this one's).
     """
 
     def __init__(
-        self, settings: Settings, credentials: Any, *, http: Optional[httpx.Client] = None, **options: Any
+        self,
+        settings: Settings,
+        credentials: Any,
+        *,
+        http: Optional[httpx.Client] = None,
+        timeout: float = 30.0,
+        clock: Optional[Clock] = None,
+        backend: Optional[Any] = None,
     ) -> None:
-        super().__init__(settings, credentials, **options)
+        super().__init__(settings, credentials, backend=backend, clock=clock, timeout=timeout)
         self._own_http = http is None
         self._http = http if http is not None else httpx.Client()
 
@@ -361,9 +383,10 @@ class Client(_Base, _Apis[Sent]):
         query step's `at`, POSTs its status query and asks `next_step` again.
 
         `target`: a `Sent`, a `NextStep`, or a request that got no answer. Bounded by
-        `max_queries` and `max_wait` (seconds, None for no bound); `timeout` is each POST's;
-        `now` and `sleep(seconds)` replace the clock and `time.sleep`. Returns the last `NextStep`: ``step.outcome()``, and for
-        a stop its `reason`; a query step (a bound was hit) can be passed back later.
+        `max_queries` and `max_wait` (seconds, None for no bound); `timeout` is each
+        POST's; `now` and `sleep(seconds)` replace the clock and `time.sleep`. Returns the
+        last `NextStep`: ``step.outcome()``, and for a stop its `reason`; a query step (a
+        bound was hit) can be passed back later.
         """
         clock = now or self._clock or _utcnow
         pause = sleep or time.sleep
@@ -389,9 +412,16 @@ class AsyncClient(_Base, _Apis[Awaitable[Sent]]):
     `receive_notification`, ``client.core``) are as on `Client`."""
 
     def __init__(
-        self, settings: Settings, credentials: Any, *, http: Optional[httpx.AsyncClient] = None, **options: Any
+        self,
+        settings: Settings,
+        credentials: Any,
+        *,
+        http: Optional[httpx.AsyncClient] = None,
+        timeout: float = 30.0,
+        clock: Optional[Clock] = None,
+        backend: Optional[Any] = None,
     ) -> None:
-        super().__init__(settings, credentials, **options)
+        super().__init__(settings, credentials, backend=backend, clock=clock, timeout=timeout)
         self._own_http = http is None
         self._http = http if http is not None else httpx.AsyncClient()
 
@@ -405,7 +435,9 @@ class AsyncClient(_Base, _Apis[Awaitable[Sent]]):
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def _post(self, request: OutgoingRequest, timeout: Optional[float] = None) -> Optional[httpx.Response]:
+    async def _post(
+        self, request: OutgoingRequest, timeout: Optional[float] = None
+    ) -> Optional[httpx.Response]:
         url, kw = self._request(request, timeout)
         try:
             return await self._http.post(url, **kw)
