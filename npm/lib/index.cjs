@@ -447,9 +447,12 @@ class MerchantKey {
     return coreOf.get(this).certId;
   }
 
-  /** Decrypts a base64 value UnionPay encrypted to this key (raw bytes). */
-  decryptField(base64Value) {
-    return call(() => coreOf.get(this).decryptField(String(base64Value)));
+  /**
+   * Decrypts a base64 text value UnionPay encrypted to this key (`accNo`, `encryptedInfo`);
+   * what is not printable text (a wrong key) is an AcpError 4008.
+   */
+  decryptText(base64Value) {
+    return call(() => coreOf.get(this).decryptText(String(base64Value)));
   }
 }
 

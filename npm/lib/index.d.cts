@@ -400,7 +400,7 @@ export declare class MerchantKey {
   static fromPkcs12(pfx: BytesLike, password: string, options?: { backend?: BackendChoice }): MerchantKey;
   static fromPem(keyPem: BytesLike, certificate: BytesLike, options?: { backend?: BackendChoice }): MerchantKey;
   readonly certId: string;
-  decryptField(base64Value: string): Uint8Array;
+  decryptText(base64Value: string): string;
 }
 
 export declare class EncryptionCert {
