@@ -50,6 +50,12 @@ impl MerchantKey {
         self.inner.cert_id().to_owned()
     }
 
+    /// When the signing certificate stops being valid (Unix seconds).
+    #[wasm_bindgen(getter, js_name = notAfter)]
+    pub fn not_after(&self) -> f64 {
+        self.inner.certificate().not_after().unix_seconds() as f64
+    }
+
     /// Base64-decodes and decrypts a text value UnionPay encrypted to this key (`accNo`,
     /// `encryptedInfo`). What is not printable text is refused (4008): a wrong key's
     /// output under implicit rejection is random bytes, never a value.
