@@ -27,6 +27,7 @@ fn load(name: &str) -> Value {
 }
 
 fn backends() -> Vec<Arc<dyn CryptoBackend>> {
+    #[cfg_attr(not(feature = "native"), allow(unused_mut))]
     let mut v: Vec<Arc<dyn CryptoBackend>> = vec![Arc::new(PortableBackend)];
     #[cfg(feature = "native")]
     v.push(Arc::new(unionpay_acp::crypto::native::NativeBackend));
