@@ -608,6 +608,16 @@ acp_result acp_client_receive_notification(const acp_client *client,
                                            acp_notification **out);
 
 /**
+ * When the merchant's signing certificate stops being valid, as Unix seconds. UnionPay
+ * refuses requests signed with an expired certificate: warn well before. A client that
+ * signs with a secure key has no certificate (`ACP_RESULT_INVALID_ARGUMENT`).
+ *
+ * # Safety
+ * `client` must be a pointer this library returned; `out` valid.
+ */
+acp_result acp_client_signing_cert_not_after(const acp_client *client, int64_t *out);
+
+/**
  * Verifies a front notification (the browser's POST to `frontUrl`): it only says where
  * the cardholder came back from; never book a payment on it.
  *

@@ -80,6 +80,8 @@ pub use crypto::{CryptoBackend, FixedRandom, RandomSource};
 pub use error::{Error, ErrorCode, ErrorKind, Result, VerifyFailure, VerifyStep};
 pub use form::Fields;
 pub use key::{EncryptionCert, MerchantKey};
-pub use sign::{sign_as_gateway, sign_fields, Credentials, SignMethod, SignedInfo, Version};
+#[cfg(feature = "gateway")]
+pub use sign::sign_as_gateway;
+pub use sign::{sign_fields, Credentials, SignMethod, SignedInfo, Version};
 pub use time::Timestamp;
 pub use verify::{CustomTrust, TrustProfile, Verifier};

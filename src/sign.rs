@@ -190,7 +190,8 @@ pub(crate) fn secure_key_signature(hash: HashAlg, canonical: &str, key: &SecureK
 
 /// Signs a message the way UnionPay signs its responses and notifications (5.1.0,
 /// signMethod 01): `signPubKeyCert` carries the signing certificate as CRLF PEM and no
-/// `certId` is sent. Used by the local gateway sandbox and by tests.
+/// `certId` is sent. Used by the local gateway sandbox and by tests (feature `gateway`).
+#[cfg(feature = "gateway")]
 pub fn sign_as_gateway(fields: &mut Fields, key: &MerchantKey) -> Result<SignedInfo> {
     fields.remove("signature");
     fields.remove("certId");

@@ -723,7 +723,7 @@ fn configuration_is_checked_at_client_new() {
                 ..config()
             },
             ErrorCode::InvalidField,
-            "biz_types.undo_refund",
+            "bizTypes.undoRefund",
         ),
         (
             ClientConfig {
@@ -731,7 +731,7 @@ fn configuration_is_checked_at_client_new() {
                 ..config()
             },
             ErrorCode::InvalidArgument,
-            "order_id_max_len",
+            "orderIdMaxLen",
         ),
         (
             ClientConfig {

@@ -126,6 +126,12 @@ int main(int argc, char **argv) {
     char *plain = SENTINEL;
     CHECK(acp_client_decrypt(other, "AAAA", &plain) == ACP_RESULT_INVALID_ARGUMENT && plain == SENTINEL,
           "secure-key client cannot decrypt");
+    int64_t not_after = 7;
+    CHECK(acp_client_signing_cert_not_after(other, &not_after) == ACP_RESULT_INVALID_ARGUMENT && not_after == 7,
+          "a secure-key client has no certificate to expire");
+    CHECK(acp_client_signing_cert_not_after(client, &not_after) == ACP_RESULT_OK && not_after == 2208988800,
+          "the sandbox merchant certificate expires 2040-01-01: %s", last_error());
+    CHECK(acp_client_signing_cert_not_after(client, NULL) == ACP_RESULT_NULL_POINTER, "not_after: out NULL");
     acp_client_free(other);
     other = NULL;
     CHECK(acp_client_new(settings, NULL, 0, "", &other) == ACP_RESULT_MISSING_FIELD && !other, "no PFX");

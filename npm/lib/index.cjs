@@ -447,9 +447,20 @@ class MerchantKey {
     return coreOf.get(this).certId;
   }
 
-  /** Decrypts a base64 value UnionPay encrypted to this key (raw bytes). */
-  decryptField(base64Value) {
-    return call(() => coreOf.get(this).decryptField(String(base64Value)));
+  /**
+   * When the signing certificate stops being valid (Unix seconds). UnionPay refuses
+   * requests signed with an expired certificate: warn well before.
+   */
+  get notAfter() {
+    return coreOf.get(this).notAfter;
+  }
+
+  /**
+   * Decrypts a base64 text value UnionPay encrypted to this key (`accNo`, `encryptedInfo`);
+   * what is not printable text (a wrong key) is an AcpError 4008.
+   */
+  decryptText(base64Value) {
+    return call(() => coreOf.get(this).decryptText(String(base64Value)));
   }
 }
 
@@ -642,6 +653,11 @@ class Client {
   /** `merId`. */
   get merId() {
     return this.#core.merId;
+  }
+
+  /** When the signing certificate stops being valid (Unix seconds); null for a secure key. */
+  get signingCertNotAfter() {
+    return this.#core.signingCertNotAfter ?? null;
   }
 
   /** `{ front, back, query, file, app }` URLs. */

@@ -322,6 +322,8 @@ export interface KeyUpdate {
 export declare class Client {
   constructor(options: ClientOptions);
   readonly merId: string;
+  /** When the signing certificate stops being valid (Unix seconds); null for a secure key. */
+  readonly signingCertNotAfter: number | null;
   readonly endpoints: { front: string; back: string; query: string; file: string; app: string };
   readonly backend: 'node' | 'portable';
 
@@ -400,7 +402,9 @@ export declare class MerchantKey {
   static fromPkcs12(pfx: BytesLike, password: string, options?: { backend?: BackendChoice }): MerchantKey;
   static fromPem(keyPem: BytesLike, certificate: BytesLike, options?: { backend?: BackendChoice }): MerchantKey;
   readonly certId: string;
-  decryptField(base64Value: string): Uint8Array;
+  /** When the signing certificate stops being valid (Unix seconds). */
+  readonly notAfter: number;
+  decryptText(base64Value: string): string;
 }
 
 export declare class EncryptionCert {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { AcpError, Client, TransportError, danger, readReconciliationArchive, requestFromJson } from 'unionpay-acp';
+import { AcpError, Client, MerchantKey, TransportError, danger, readReconciliationArchive, requestFromJson } from 'unionpay-acp';
 import { SKIP_WITHOUT_SANDBOX, addFault, orderId, startSandbox } from './sandbox.mjs';
 
 const fixture = (name) => readFileSync(new URL(`../../tests/fixtures/sandbox/${name}`, import.meta.url));
@@ -55,6 +55,14 @@ test('same request bytes from both backends (fixed now and random)', () => {
   assert.match(a.fields.signature, /^[A-Za-z0-9+/]+=*$/);
   // Fixed randomness is only offered under `danger`.
   assert.throws(() => makeClient('http://127.0.0.1:9').build('sms_open', params, { now, random }), TypeError);
+});
+
+test('a loaded key says when its certificate expires (UnionPay refuses it after)', () => {
+  // The sandbox merchant certificate: valid until 2040-01-01T00:00:00Z.
+  assert.equal(makeClient('http://127.0.0.1:9').signingCertNotAfter, Date.UTC(2040, 0, 1) / 1000);
+  // UnionPay's 2021 test PFX expired on 2026-11-26 02:31:47 UTC.
+  const official = readFileSync(new URL('../../tests/fixtures/official-certs/acp_test_sign.pfx', import.meta.url));
+  assert.equal(MerchantKey.fromPkcs12(official, '000000').notAfter, Date.UTC(2026, 10, 26, 2, 31, 47) / 1000);
 });
 
 test('a request is the core\'s stored shape: JSON.stringify stores it, derived keys are re-derived', () => {

@@ -191,8 +191,8 @@ impl BizTypes {
         for (name, value) in [
             ("token", &self.token),
             ("standard", &self.standard),
-            ("open_and_pay", &self.open_and_pay),
-            ("undo_refund", &self.undo_refund),
+            ("openAndPay", &self.open_and_pay),
+            ("undoRefund", &self.undo_refund),
             ("query", &self.query),
             ("generic", &self.generic),
             ("preauth", &self.preauth),
@@ -200,7 +200,7 @@ impl BizTypes {
             if value.len() != 6 || !value.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(Error::new(
                     ErrorCode::InvalidField,
-                    format!("biz_types.{name} (bizType) must be 6 digits, e.g. 000902"),
+                    format!("bizTypes.{name} (bizType) must be 6 digits, e.g. 000902"),
                 ));
             }
         }
@@ -322,7 +322,7 @@ impl ClientConfig {
         if !(8..=40).contains(&self.order_id_max_len) {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
-                "order_id_max_len must be between 8 and 40 (UnionPay's orderId is 8 to 32 or 40 characters)",
+                "orderIdMaxLen must be between 8 and 40 (UnionPay's orderId is 8 to 32 or 40 characters)",
             ));
         }
         if let Credentials::SecureKey { key, .. } = &self.credentials {

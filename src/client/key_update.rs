@@ -68,7 +68,7 @@ impl Client {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
                 format!(
-                    "handle_key_update reads answers to build_key_update_query, not to a {} request",
+                    "a key update reads the answer to a key_update_query request, not to a {} request",
                     request.api.name()
                 ),
             ));

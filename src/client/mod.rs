@@ -57,6 +57,7 @@ pub use token::{DeleteTokenParams, UpdateTokenParams};
 use crate::error::{Error, ErrorCode, Result};
 use crate::key::{EncryptionCert, MerchantKey};
 use crate::sign::Credentials;
+use crate::time::Timestamp;
 use crate::verify::Verifier;
 use std::sync::Arc;
 
@@ -112,6 +113,16 @@ impl Client {
     pub fn with_encryption_cert_pem(&self, pem: &[u8]) -> Result<Client> {
         let cert = EncryptionCert::parse_with(pem, self.config.backend.as_ref())?;
         Ok(self.with_encryption_cert(cert))
+    }
+
+    /// When the merchant's signing certificate stops being valid; `None` for secure-key
+    /// credentials. UnionPay refuses requests signed with an expired certificate, so a host
+    /// warns well before (UnionPay's 2021 test certificate expired on 2026-11-26).
+    pub fn signing_cert_not_after(&self) -> Option<Timestamp> {
+        match &self.config.credentials {
+            Credentials::Rsa(key) => Some(key.certificate().not_after()),
+            Credentials::SecureKey { .. } => None,
+        }
     }
 
     /// The configuration.

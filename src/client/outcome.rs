@@ -436,7 +436,7 @@ fn classify_query(
     let queried = request.queried.as_ref().ok_or_else(|| {
         Error::new(
             ErrorCode::InvalidArgument,
-            "the status query request does not say what it queried: build it with build_status_query or build_query_for",
+            "the status query request does not say what it queried: send the query a next step carries, or build it from the earlier request (build_query_for)",
         )
     })?;
     let not_final_until = queried.final_from().filter(|t| now < *t);

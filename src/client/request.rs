@@ -347,7 +347,7 @@ impl Client {
         self.config().tr_id.as_deref().ok_or_else(|| {
             Error::new(
                 ErrorCode::MissingField,
-                "trId is not configured: set ClientConfig.tr_id to the token requestor id UnionPay assigned",
+                "trId is not configured: set the trId setting (Rust: ClientConfig::tr_id) to the token requestor id UnionPay assigned",
             )
         })
     }
@@ -373,7 +373,7 @@ impl Client {
             Error::new(
                 ErrorCode::MissingField,
                 format!(
-                    "{what} must be encrypted, but no encryption certificate is configured: set ClientConfig.encryption_cert (refresh it with the key update query 95)"
+                    "{what} must be encrypted, but no encryption certificate is configured: set the encryptionCert setting (Rust: ClientConfig::encryption_cert), and keep it current with the key update query (txnType 95)"
                 ),
             )
         })

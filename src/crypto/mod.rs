@@ -12,6 +12,8 @@ mod backend;
 mod hash;
 #[cfg(feature = "native")]
 pub mod native;
+#[cfg(feature = "native")]
+mod native_raw;
 mod pkcs1_encrypt;
 #[cfg(feature = "portable")]
 pub mod portable;

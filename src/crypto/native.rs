@@ -1,7 +1,8 @@
 //! The native backend: AWS-LC through `aws-lc-rs` (constant-time, assembly-optimised).
 
 use super::backend::{CryptoBackend, PrivateKeyOps, PublicKeyOps};
-use super::portable::{PortablePrivateKey, PortablePublicKey};
+use super::native_raw::RawPublicKey;
+use super::portable::PortablePrivateKey;
 use super::HashAlg;
 use crate::error::{Error, ErrorCode, Result};
 use crate::pki::RsaPublicKey;
@@ -57,7 +58,6 @@ impl CryptoBackend for NativeBackend {
         Ok(Arc::new(NativePublicKey {
             sha256,
             pkcs1: key.pkcs1_der().to_vec(),
-            key: key.clone(),
             encrypting: OnceLock::new(),
         }))
     }
@@ -119,10 +119,9 @@ impl PrivateKeyOps for NativePrivateKey {
 struct NativePublicKey {
     sha256: Option<ParsedPublicKey>,
     pkcs1: Vec<u8>,
-    key: RsaPublicKey,
-    // AWS-LC pads by itself; card data needs the core's reproducible padding, so the
-    // raw operation (public, hence not secret-dependent in time) is the rsa crate's.
-    encrypting: OnceLock<std::result::Result<PortablePublicKey, Error>>,
+    // aws-lc-rs pads by itself; card data needs the core's reproducible padding, so the
+    // raw operation goes to AWS-LC directly.
+    encrypting: OnceLock<std::result::Result<RawPublicKey, Error>>,
 }
 
 impl PublicKeyOps for NativePublicKey {
@@ -145,9 +144,9 @@ impl PublicKeyOps for NativePublicKey {
     fn encrypt_raw(&self, block: &[u8]) -> Result<Vec<u8>> {
         match self
             .encrypting
-            .get_or_init(|| PortablePublicKey::new(&self.key))
+            .get_or_init(|| RawPublicKey::from_pkcs1_der(&self.pkcs1))
         {
-            Ok(key) => key.encrypt_raw(block),
+            Ok(key) => key.encrypt(block),
             Err(e) => Err(e.clone()),
         }
     }

@@ -3,6 +3,7 @@
 //! Reconciliation files are sliced by byte offsets on the GBK bytes: a Chinese character
 //! takes two bytes, so slicing decoded characters would shift every later field.
 
+#[cfg(feature = "gateway")]
 use crate::error::{Error, ErrorCode, Result};
 
 /// The bytes of a line of `widths` fields with one separator between neighbours.
@@ -80,6 +81,7 @@ pub(crate) fn decode_gbk(raw: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
 ///
 /// Rejects what would not read back as the same value: characters GBK lacks, line
 /// breaks and other control characters, surrounding whitespace, and values too long.
+#[cfg(feature = "gateway")]
 pub(crate) fn encode_text(value: &str, width: usize, name: &str) -> Result<Vec<u8>> {
     let reject = |why: String| {
         Err(Error::new(
@@ -120,6 +122,7 @@ pub(crate) fn encode_text(value: &str, width: usize, name: &str) -> Result<Vec<u
 
 /// Joins encoded values into one line: each right-padded with spaces to its width, one
 /// space between fields. Values must already fit (checked by the encoders).
+#[cfg(feature = "gateway")]
 pub(crate) fn join_fields(values: &[Vec<u8>], widths: &[usize]) -> Result<Vec<u8>> {
     if values.len() != widths.len() {
         return Err(Error::new(

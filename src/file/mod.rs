@@ -7,8 +7,9 @@
 //! typed reconciliation records. Verify the response's signature first (the signature
 //! covers `fileContent`); this module only decodes bytes.
 //!
-//! The writers ([`encode_file_content`], [`write_zip`], [`format_zm_record`]) produce
-//! exactly what UnionPay sends, for the local gateway sandbox and for tests.
+//! The writers (`encode_file_content`, `write_zip`, `format_zm_record`; feature
+//! `gateway`) produce exactly what UnionPay sends, for the local gateway sandbox and for
+//! tests: a merchant never writes these, so they are not in its API.
 
 mod crc32;
 mod layout;
@@ -16,16 +17,20 @@ mod names;
 mod recon;
 mod values;
 mod zip_read;
+#[cfg(feature = "gateway")]
 mod zip_write;
 mod zm;
+#[cfg(feature = "gateway")]
 mod zm_format;
 mod zme;
 
 pub use recon::{classify_member, parse_archive, MemberKind, Reconciliation, ZmTotals};
 pub use values::{Direction, MonthDayTime, SignedAmount};
 pub use zip_read::read_zip;
+#[cfg(feature = "gateway")]
 pub use zip_write::write_zip;
 pub use zm::{parse_zm, ZmRecord, ZM_LINE_BYTES};
+#[cfg(feature = "gateway")]
 pub use zm_format::{format_zm_file, format_zm_record};
 pub use zme::{parse_zme, ZmeRecord, ZME_LINE_BYTES};
 
@@ -139,6 +144,7 @@ pub fn inflate_file_content(file_content_base64: &str, limits: &ArchiveLimits) -
 /// Encodes members the way UnionPay sends them: ZIP (deflate) → zlib → base64.
 ///
 /// Errors: `InvalidArgument` for unsafe or duplicate names and sizes needing ZIP64.
+#[cfg(feature = "gateway")]
 pub fn encode_file_content(files: &[NamedFile]) -> Result<String> {
     let zip = write_zip(files)?;
     let zlib = miniz_oxide::deflate::compress_to_vec_zlib(&zip, 6);
@@ -167,6 +173,6 @@ fn decode_base64(text: &str) -> Result<Vec<u8>> {
 fn too_large(limit: usize) -> Error {
     Error::new(
         ErrorCode::ArchiveTooLarge,
-        format!("fileContent inflates to more than the limit of {limit} bytes (zip bomb, or raise ArchiveLimits::max_total_bytes)"),
+        format!("fileContent inflates to more than the limit of {limit} bytes (a zip bomb, or raise the archive limits' total size)"),
     )
 }

@@ -15,6 +15,7 @@ const ENC: &[u8] = include_bytes!("../fixtures/certs/acp_test_enc_2017.pem");
 const RESPONSE: &[u8] = include_bytes!("../fixtures/real-messages/v2_query_response_2022.body.txt");
 
 fn backends() -> Vec<Arc<dyn CryptoBackend>> {
+    #[cfg_attr(not(feature = "native"), allow(unused_mut))]
     let mut v: Vec<Arc<dyn CryptoBackend>> = vec![Arc::new(PortableBackend)];
     #[cfg(feature = "native")]
     v.push(Arc::new(unionpay_acp::crypto::native::NativeBackend));

@@ -288,6 +288,31 @@ pub unsafe extern "C" fn acp_client_decrypt(
     })
 }
 
+/// When the merchant's signing certificate stops being valid, as Unix seconds. UnionPay
+/// refuses requests signed with an expired certificate: warn well before. A client that
+/// signs with a secure key has no certificate (`ACP_RESULT_INVALID_ARGUMENT`).
+///
+/// # Safety
+/// `client` must be a pointer this library returned; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_client_signing_cert_not_after(
+    client: *const acp_client,
+    out: *mut i64,
+) -> acp_result {
+    guard("acp_client_signing_cert_not_after", || {
+        let out = out_ptr(out, "out")?;
+        let client = handle::borrow(client, "client")?;
+        let not_after = client.inner.signing_cert_not_after().ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                "this client signs with a secure key: it has no certificate",
+            )
+        })?;
+        *out = not_after.unix_seconds();
+        Ok(())
+    })
+}
+
 unsafe fn notify(
     client: *const acp_client,
     body: *const u8,

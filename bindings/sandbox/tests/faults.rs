@@ -3,15 +3,15 @@
 
 #![allow(clippy::disallowed_methods)] // tests are hosts: they time answers with the real clock
 
-mod common;
+mod support;
 
 use acp_sandbox::{
     http, AttemptOutcome, Endpoint, FaultAction, FaultRule, CARD_DROP, CARD_NOTIFY_FAIL,
     CARD_NO_ANSWER, CARD_NO_BALANCE, CARD_PENDING_05, CARD_SLOW, CARD_TIMEOUT_03, CARD_UNKNOWN_04,
 };
-use common::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::raw::*;
 use unionpay_acp::form::encode_form;
 use unionpay_acp::{sign_fields, Credentials, Fields};
 
@@ -32,7 +32,7 @@ fn consume_with_timeout(
     pay.set("txnType", "01")
         .set("txnSubType", "01")
         .set("backUrl", back_url)
-        .set("customerInfo", sms_only(SMS));
+        .set("customerInfo", sms_only(SMS_CODE));
     let mut signed = pay.clone();
     sign_fields(&mut signed, &Credentials::Rsa(env.key.clone())).unwrap();
     let r = http::post(
@@ -57,14 +57,14 @@ fn admin(env: &Env, path: &str, body: &str) -> http::ClientResponse {
 #[test]
 fn unknown_results_03_04_05_then_the_query_tells_the_truth() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     for (pan, want) in [
         (CARD_TIMEOUT_03, "03"),
         (CARD_UNKNOWN_04, "04"),
         (CARD_PENDING_05, "05"),
     ] {
         let token = env.back_open(pan, false);
-        let (r, req) = env.consume(&token, 500, &recv.url());
+        let (r, req) = env.consume(&token, 500, &recv.notify_url());
         assert_eq!(code(&r), want);
         let q = env.query(req.get("orderId").unwrap(), req.get("txnTime").unwrap());
         assert_eq!((code(&q), q.get("origRespCode")), ("00", Some("05")));
@@ -88,7 +88,7 @@ fn unknown_results_03_04_05_then_the_query_tells_the_truth() {
 #[test]
 fn faulted_truth_failure_and_not_received_via_admin_endpoint() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(DEBIT, false);
     let r = admin(
         &env,
@@ -96,7 +96,7 @@ fn faulted_truth_failure_and_not_received_via_admin_endpoint() {
         &format!("action=resp_code&code=04&truth=failure%3A30&revealAfter=5&card={DEBIT}&txnType=01&times=1"),
     );
     assert_eq!(r.status, 200, "{}", r.text());
-    let (r, req) = env.consume(&token, 500, &recv.url());
+    let (r, req) = env.consume(&token, 500, &recv.notify_url());
     assert_eq!(code(&r), "04");
     let q = env.query(req.get("orderId").unwrap(), req.get("txnTime").unwrap());
     assert_eq!(q.get("origRespCode"), Some("05"));
@@ -106,7 +106,7 @@ fn faulted_truth_failure_and_not_received_via_admin_endpoint() {
     let n = env.verify_notify(&recv.wait(1)[0]);
     assert_eq!(code(&n), "30");
     // times=1: the next consume is normal.
-    assert_eq!(code(&env.consume(&token, 500, &recv.url()).0), "00");
+    assert_eq!(code(&env.consume(&token, 500, &recv.notify_url()).0), "00");
     // Never reached the gateway: 03, the query finds only the SMS of the same orderId
     // and txnTime (77/02, not the consume), and the same order can be re-sent.
     admin(
@@ -114,7 +114,7 @@ fn faulted_truth_failure_and_not_received_via_admin_endpoint() {
         "/_sandbox/faults",
         "action=resp_code&code=03&truth=not_received&txnType=01&times=1",
     );
-    let (r, req) = env.consume(&token, 500, &recv.url());
+    let (r, req) = env.consume(&token, 500, &recv.notify_url());
     assert_eq!(code(&r), "03");
     let q = env.query(req.get("orderId").unwrap(), req.get("txnTime").unwrap());
     assert_eq!(
@@ -125,18 +125,19 @@ fn faulted_truth_failure_and_not_received_via_admin_endpoint() {
     // Clearing removes every rule (including the fault cards').
     assert_eq!(admin(&env, "/_sandbox/faults", "clear=1").status, 200);
     let token = env.back_open(CARD_TIMEOUT_03, false);
-    assert_eq!(code(&env.consume(&token, 500, &recv.url()).0), "00");
+    assert_eq!(code(&env.consume(&token, 500, &recv.notify_url()).0), "00");
     assert_eq!(admin(&env, "/_sandbox/faults", "action=bogus").status, 400);
 }
 
 #[test]
 fn no_answer_and_dropped_connection_are_processed_anyway() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     for pan in [CARD_NO_ANSWER, CARD_DROP] {
         let token = env.back_open(pan, false);
         let start = Instant::now();
-        let (req, r) = consume_with_timeout(&env, &token, &recv.url(), Duration::from_millis(800));
+        let (req, r) =
+            consume_with_timeout(&env, &token, &recv.notify_url(), Duration::from_millis(800));
         assert!(
             r.is_err(),
             "{pan}: expected no answer, got {:?}",
@@ -155,7 +156,7 @@ fn no_answer_and_dropped_connection_are_processed_anyway() {
         ..FaultRule::global(FaultAction::DropConnection { processed: false })
     });
     let token = env.back_open(DEBIT, false);
-    let (req, r) = consume_with_timeout(&env, &token, &recv.url(), Duration::from_secs(2));
+    let (req, r) = consume_with_timeout(&env, &token, &recv.notify_url(), Duration::from_secs(2));
     assert!(r.is_err());
     let q = env.query(req.get("orderId").unwrap(), req.get("txnTime").unwrap());
     assert_eq!(q.get("txnType"), Some("77"));
@@ -164,10 +165,10 @@ fn no_answer_and_dropped_connection_are_processed_anyway() {
 #[test]
 fn slow_answers_by_card_and_by_admin_endpoint() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(CARD_SLOW, false);
     let start = Instant::now();
-    let (r, _) = env.consume(&token, 100, &recv.url());
+    let (r, _) = env.consume(&token, 100, &recv.notify_url());
     assert_eq!(code(&r), "00");
     assert!(start.elapsed() >= Duration::from_millis(1500));
     // A global delay for one request.
@@ -181,16 +182,16 @@ fn slow_answers_by_card_and_by_admin_endpoint() {
     assert_eq!(code(&env.post(Endpoint::Query, q)), "34");
     assert!(start.elapsed() < Duration::from_millis(500));
     // A client that gives up before the answer sees a timeout.
-    let (_, r) = consume_with_timeout(&env, &token, &recv.url(), Duration::from_millis(300));
+    let (_, r) = consume_with_timeout(&env, &token, &recv.notify_url(), Duration::from_millis(300));
     assert!(r.is_err());
 }
 
 #[test]
 fn declines_and_zero_balance_are_final_results_after_00() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(CARD_NO_BALANCE, false);
-    let (r, req) = env.consume(&token, 100, &recv.url());
+    let (r, req) = env.consume(&token, 100, &recv.notify_url());
     assert_eq!(code(&r), "00", "accepted");
     let n = env.verify_notify(&recv.wait(1)[0]);
     assert_eq!(code(&n), "64");
@@ -199,7 +200,7 @@ fn declines_and_zero_balance_are_final_results_after_00() {
     assert_eq!(q.get("origRespCode"), Some("64"));
     // A refund of a failed consume: 35.
     assert_eq!(
-        code(&env.follow_up("04", r.get("queryId").unwrap(), 100, &recv.url())),
+        code(&env.follow_up("04", r.get("queryId").unwrap(), 100, &recv.notify_url())),
         "35"
     );
     env.sb.add_fault(FaultRule::for_card(
@@ -207,7 +208,7 @@ fn declines_and_zero_balance_are_final_results_after_00() {
         FaultAction::Decline { code: "30".into() },
     ));
     let token = env.back_open(DEBIT, false);
-    let (r, _) = env.consume(&token, 100, &recv.url());
+    let (r, _) = env.consume(&token, 100, &recv.notify_url());
     assert_eq!(code(&r), "00");
     let list = env.wait_settled(2);
     assert!(list.iter().any(|n| n.get("respCode") == Some("30")));
@@ -217,9 +218,9 @@ fn declines_and_zero_balance_are_final_results_after_00() {
 fn lost_and_failing_notifications_are_retried_on_the_schedule() {
     let env = Env::start();
     // Fault card: the first two attempts are lost.
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(CARD_NOTIFY_FAIL, false);
-    env.consume(&token, 100, &recv.url());
+    env.consume(&token, 100, &recv.notify_url());
     let list = env.wait_settled(1);
     let n = &list[0];
     assert!(n.delivered);
@@ -228,11 +229,11 @@ fn lost_and_failing_notifications_are_retried_on_the_schedule() {
     assert_eq!(n.attempts[1].outcome, AttemptOutcome::LostByFault);
     assert_eq!(recv.received().len(), 1);
     // A merchant answering 500 twice: three attempts at about 0, 50, 150 ms (speed 1200).
-    let failing = Receiver::start(2);
+    let failing = Inbox::start(2);
     let token = env.back_open(DEBIT, false);
-    env.consume(&token, 100, &failing.url());
+    env.consume(&token, 100, &failing.notify_url());
     let list = env.wait_settled(2);
-    let n = list.iter().find(|n| n.url == failing.url()).unwrap();
+    let n = list.iter().find(|n| n.url == failing.notify_url()).unwrap();
     assert!(n.delivered);
     let outcomes: Vec<_> = n.attempts.iter().map(|a| a.outcome.clone()).collect();
     assert!(matches!(
@@ -289,9 +290,9 @@ fn lost_and_failing_notifications_are_retried_on_the_schedule() {
 #[test]
 fn reversal_of_an_unknown_result() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(CARD_TIMEOUT_03, false);
-    let (r, req) = env.consume(&token, 500, &recv.url());
+    let (r, req) = env.consume(&token, 500, &recv.notify_url());
     assert_eq!(code(&r), "03");
     let mut rev = env.header("99", "01", "000000");
     rev.set("orderId", req.get("orderId").unwrap())

@@ -1,20 +1,20 @@
 //! End-to-end over HTTP on 127.0.0.1: every API of the token product against the sandbox.
 
-mod common;
+mod support;
 
 use acp_sandbox::Endpoint;
-use common::*;
+use support::raw::*;
 use unionpay_acp::card::{decrypt_text, parse_customer_info, CustomerInfo};
 use unionpay_acp::file::{decode_file_content, parse_archive, ArchiveLimits};
 
 #[test]
 fn token_payment_flow_with_notification_query_refund_and_file() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(DEBIT, false);
     assert_eq!(token.len(), 19);
 
-    let (r, pay) = env.consume(&token, 1000, &recv.url());
+    let (r, pay) = env.consume(&token, 1000, &recv.notify_url());
     assert_eq!(code(&r), "00", "{:?}", r.get("respMsg"));
     let qid = r.get("queryId").unwrap().to_owned();
     assert_eq!(qid.len(), 21);
@@ -50,14 +50,14 @@ fn token_payment_flow_with_notification_query_refund_and_file() {
     assert_eq!(q.get("settleDate"), Some(settle.as_str()));
 
     // Partial and repeated refunds, never above the original; 45 once fully refunded.
-    let r1 = env.follow_up("04", &qid, 300, &recv.url());
+    let r1 = env.follow_up("04", &qid, 300, &recv.notify_url());
     assert_eq!(code(&r1), "00");
     assert_eq!(r1.get("origQryId"), Some(qid.as_str()));
-    let over = env.follow_up("04", &qid, 800, &recv.url());
+    let over = env.follow_up("04", &qid, 800, &recv.notify_url());
     assert_eq!(code(&over), "36", "{:?}", over.get("respMsg"));
-    let r2 = env.follow_up("04", &qid, 700, &recv.url());
+    let r2 = env.follow_up("04", &qid, 700, &recv.notify_url());
     assert_eq!(code(&r2), "00");
-    let done = env.follow_up("04", &qid, 1, &recv.url());
+    let done = env.follow_up("04", &qid, 1, &recv.notify_url());
     assert_eq!(code(&done), "45");
     let q = env.query(r1.get("orderId").unwrap(), r1.get("txnTime").unwrap());
     assert_eq!(
@@ -98,10 +98,10 @@ fn token_payment_flow_with_notification_query_refund_and_file() {
 #[test]
 fn front_open_then_open_query_and_notifications() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let mut f = env.header("79", "00", "000902");
     f.set("tokenPayData", format!("{{trId={TR_ID}&tokenType=01}}"))
-        .set("backUrl", recv.url())
+        .set("backUrl", recv.notify_url())
         .set("accNo", env.enc_pan("6226090000000048"))
         .set("encryptCertId", env.enc.cert_id());
     let page = env.front(f.clone());
@@ -114,7 +114,7 @@ fn front_open_then_open_query_and_notifications() {
         &session,
         &[
             ("phoneNo", "18100000000"),
-            ("smsCode", SMS),
+            ("smsCode", SMS_CODE),
             ("customerNm", "张三"),
         ],
     );
@@ -153,7 +153,7 @@ fn front_open_then_open_query_and_notifications() {
     assert_eq!((n.get("txnType"), code(&n)), (Some("79"), "00"));
     assert_eq!(token_of(&n), token);
     // Submitting twice is refused.
-    assert_eq!(env.confirm(&session, &[("smsCode", SMS)]).status, 409);
+    assert_eq!(env.confirm(&session, &[("smsCode", SMS_CODE)]).status, 409);
     // Open query 78/02 with the open's orderId/txnTime.
     let mut oq = env.header("78", "02", "000902");
     oq.set("orderId", f.get("orderId").unwrap())
@@ -175,10 +175,10 @@ fn front_open_then_open_query_and_notifications() {
 #[test]
 fn front_page_failures_cancel_and_no_back_notification() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let mut f = env.header("79", "00", "000902");
     f.set("tokenPayData", format!("{{trId={TR_ID}&tokenType=01}}"))
-        .set("backUrl", recv.url());
+        .set("backUrl", recv.notify_url());
     let page = env.front(f.clone());
     let html = env
         .confirm(
@@ -198,7 +198,7 @@ fn front_page_failures_cancel_and_no_back_notification() {
     // A cancelled page leaves the order unknown (34).
     let mut g = env.header("79", "00", "000902");
     g.set("tokenPayData", format!("{{trId={TR_ID}&tokenType=01}}"))
-        .set("backUrl", recv.url());
+        .set("backUrl", recv.notify_url());
     let page = env.front(g.clone());
     let mut body = unionpay_acp::Fields::new();
     body.set("session", session_of(&page))
@@ -217,7 +217,7 @@ fn front_page_failures_cancel_and_no_back_notification() {
     );
     // A bad front request gets an error page carrying the signed answer.
     let mut bad = env.header("79", "00", "000902");
-    bad.set("backUrl", recv.url());
+    bad.set("backUrl", recv.notify_url());
     let page = env.front(bad);
     let signed = hidden_inputs(&page);
     env.verifier.verify_fields(&signed, env.sb.now()).unwrap();
@@ -232,14 +232,14 @@ fn front_page_failures_cancel_and_no_back_notification() {
 #[test]
 fn open_and_pay_then_apply_token_by_order() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let mut f = env.header("01", "01", "000902");
     f.set("txnAmt", "2500")
         .set("currencyCode", "156")
         .set("accNo", env.enc_pan(CREDIT))
         .set("encryptCertId", env.enc.cert_id())
         .set("tokenPayData", format!("{{trId={TR_ID}&tokenType=01}}"))
-        .set("backUrl", recv.url());
+        .set("backUrl", recv.notify_url());
     let page = env.front(f.clone());
     assert!(page.contains("open and pay"));
     let html = env
@@ -249,7 +249,7 @@ fn open_and_pay_then_apply_token_by_order() {
                 ("phoneNo", DEBIT_PHONE),
                 ("cvn2", "123"),
                 ("expired", "2311"),
-                ("smsCode", SMS),
+                ("smsCode", SMS_CODE),
             ],
         )
         .text();
@@ -270,17 +270,17 @@ fn open_and_pay_then_apply_token_by_order() {
     let r = env.back(apply.clone());
     assert_eq!(code(&r), "00", "{:?}", r.get("respMsg"));
     let token = token_of(&r);
-    let (pay, _) = env.consume(&token, 100, &recv.url());
+    let (pay, _) = env.consume(&token, 100, &recv.notify_url());
     assert_eq!(code(&pay), "00");
     // 79/05 for an order that is not an open-and-pay: 35.
-    apply.set("orderId", new_order_id());
+    apply.set("orderId", order_id());
     assert_eq!(code(&env.back(apply)), "35");
 }
 
 #[test]
 fn token_lifecycle_reopen_delete_update() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let a = env.back_open(CREDIT, true);
     assert_eq!(
         env.back_open(CREDIT, true),
@@ -291,7 +291,7 @@ fn token_lifecycle_reopen_delete_update() {
     let mut del = env.header("74", "01", "000902");
     del.set("tokenPayData", format!("{{token={a}&trId={TR_ID}}}"));
     assert_eq!(code(&env.back(del.clone())), "00");
-    del.set("orderId", new_order_id());
+    del.set("orderId", order_id());
     let again = env.back(del);
     assert_eq!(code(&again), "40");
     assert!(again.get("respMsg").unwrap().contains("3900002"));
@@ -317,7 +317,7 @@ fn token_lifecycle_reopen_delete_update() {
         phone_no: Some(unionpay_acp::secret::PhoneNumber::new(DEBIT_PHONE).unwrap()),
         cvn2: Some(unionpay_acp::secret::Cvn2::new("123").unwrap()),
         expired: Some(unionpay_acp::secret::CardExpiry::new("2311").unwrap()),
-        sms_code: Some(SMS.into()),
+        sms_code: Some(SMS_CODE.into()),
         ..Default::default()
     };
     upd.set("customerInfo", env.customer(info, None));
@@ -333,13 +333,13 @@ fn token_lifecycle_reopen_delete_update() {
         (env.back(sms), ())
     };
     assert_eq!(code(&old), "40");
-    assert_eq!(code(&env.consume(&c, 100, &recv.url()).0), "00");
+    assert_eq!(code(&env.consume(&c, 100, &recv.notify_url()).0), "00");
 }
 
 #[test]
 fn preauth_completion_and_undos() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(DEBIT, false);
     let mut sms = env.header("77", "04", "000902");
     sms.set("txnAmt", "10000")
@@ -349,36 +349,60 @@ fn preauth_completion_and_undos() {
     let mut auth = sms;
     auth.set("txnType", "02")
         .set("txnSubType", "01")
-        .set("backUrl", recv.url())
-        .set("customerInfo", sms_only(SMS));
+        .set("backUrl", recv.notify_url())
+        .set("customerInfo", sms_only(SMS_CODE));
     let r = env.back(auth);
     assert_eq!(code(&r), "00", "{:?}", r.get("respMsg"));
     let pre = r.get("queryId").unwrap().to_owned();
     // Completion above 115 %: 36; at 115 %: accepted.
-    let over = env.follow_up("03", &pre, 11501, &recv.url());
+    let over = env.follow_up("03", &pre, 11501, &recv.notify_url());
     assert_eq!(code(&over), "36");
     assert!(over.get("respMsg").unwrap().contains("2050008"));
     // Pre-auth undo must be the full amount.
-    assert_eq!(code(&env.follow_up("32", &pre, 5000, &recv.url())), "36");
-    let done = env.follow_up("03", &pre, 11500, &recv.url());
+    assert_eq!(
+        code(&env.follow_up("32", &pre, 5000, &recv.notify_url())),
+        "36"
+    );
+    let done = env.follow_up("03", &pre, 11500, &recv.notify_url());
     assert_eq!(code(&done), "00");
     let comp = done.get("queryId").unwrap().to_owned();
     // Completed: no second completion, no pre-auth undo.
-    assert_eq!(code(&env.follow_up("03", &pre, 100, &recv.url())), "35");
-    assert_eq!(code(&env.follow_up("32", &pre, 10000, &recv.url())), "35");
+    assert_eq!(
+        code(&env.follow_up("03", &pre, 100, &recv.notify_url())),
+        "35"
+    );
+    assert_eq!(
+        code(&env.follow_up("32", &pre, 10000, &recv.notify_url())),
+        "35"
+    );
     // Completion undo: full amount, same clearing day; then the pre-auth holds again.
-    assert_eq!(code(&env.follow_up("33", &comp, 100, &recv.url())), "36");
-    assert_eq!(code(&env.follow_up("33", &comp, 11500, &recv.url())), "00");
-    assert_eq!(code(&env.follow_up("33", &comp, 11500, &recv.url())), "45");
-    assert_eq!(code(&env.follow_up("32", &pre, 10000, &recv.url())), "00");
-    assert_eq!(code(&env.follow_up("32", &pre, 10000, &recv.url())), "45");
+    assert_eq!(
+        code(&env.follow_up("33", &comp, 100, &recv.notify_url())),
+        "36"
+    );
+    assert_eq!(
+        code(&env.follow_up("33", &comp, 11500, &recv.notify_url())),
+        "00"
+    );
+    assert_eq!(
+        code(&env.follow_up("33", &comp, 11500, &recv.notify_url())),
+        "45"
+    );
+    assert_eq!(
+        code(&env.follow_up("32", &pre, 10000, &recv.notify_url())),
+        "00"
+    );
+    assert_eq!(
+        code(&env.follow_up("32", &pre, 10000, &recv.notify_url())),
+        "45"
+    );
     let list = env.wait_settled(4);
     assert_eq!(list.len(), 4);
     assert!(list.iter().all(|n| n.delivered));
     // A consume is not a pre-auth.
-    let (pay, _) = env.consume(&token, 100, &recv.url());
+    let (pay, _) = env.consume(&token, 100, &recv.notify_url());
     assert_eq!(
-        code(&env.follow_up("03", pay.get("queryId").unwrap(), 100, &recv.url())),
+        code(&env.follow_up("03", pay.get("queryId").unwrap(), 100, &recv.notify_url())),
         "35"
     );
 }
@@ -386,21 +410,39 @@ fn preauth_completion_and_undos() {
 #[test]
 fn consume_undo_rules() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(DEBIT, false);
-    let (pay, _) = env.consume(&token, 5000, &recv.url());
+    let (pay, _) = env.consume(&token, 5000, &recv.notify_url());
     let qid = pay.get("queryId").unwrap().to_owned();
-    assert_eq!(code(&env.follow_up("31", &qid, 4000, &recv.url())), "36");
-    assert_eq!(code(&env.follow_up("31", &qid, 5000, &recv.url())), "00");
-    assert_eq!(code(&env.follow_up("31", &qid, 5000, &recv.url())), "45");
-    assert_eq!(code(&env.follow_up("04", &qid, 100, &recv.url())), "45");
+    assert_eq!(
+        code(&env.follow_up("31", &qid, 4000, &recv.notify_url())),
+        "36"
+    );
+    assert_eq!(
+        code(&env.follow_up("31", &qid, 5000, &recv.notify_url())),
+        "00"
+    );
+    assert_eq!(
+        code(&env.follow_up("31", &qid, 5000, &recv.notify_url())),
+        "45"
+    );
+    assert_eq!(
+        code(&env.follow_up("04", &qid, 100, &recv.notify_url())),
+        "45"
+    );
     // Partially refunded: no undo.
-    let (pay, _) = env.consume(&token, 5000, &recv.url());
+    let (pay, _) = env.consume(&token, 5000, &recv.notify_url());
     let qid = pay.get("queryId").unwrap().to_owned();
-    assert_eq!(code(&env.follow_up("04", &qid, 100, &recv.url())), "00");
-    assert_eq!(code(&env.follow_up("31", &qid, 5000, &recv.url())), "35");
+    assert_eq!(
+        code(&env.follow_up("04", &qid, 100, &recv.notify_url())),
+        "00"
+    );
+    assert_eq!(
+        code(&env.follow_up("31", &qid, 5000, &recv.notify_url())),
+        "35"
+    );
     // Unknown origQryId: 35 [2040004]; the undo's own notification arrives.
-    let r = env.follow_up("31", "759999999999999999999", 5000, &recv.url());
+    let r = env.follow_up("31", "759999999999999999999", 5000, &recv.notify_url());
     assert_eq!(code(&r), "35");
     assert!(r.get("respMsg").unwrap().contains("2040004"));
     let list = env.wait_settled(4);
@@ -414,25 +456,28 @@ fn consume_undo_rules() {
 #[test]
 fn clearing_day_cutoff_23_beijing_for_undo_reversal_and_settle_date() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     env.sb.set_now(bj("20270310225000"));
     let token = env.back_open(DEBIT, false);
-    let (pay, req) = env.consume(&token, 800, &recv.url());
+    let (pay, req) = env.consume(&token, 800, &recv.notify_url());
     let qid = pay.get("queryId").unwrap().to_owned();
     let n = env.verify_notify(&recv.wait(1)[0]);
     assert_eq!(n.get("settleDate"), Some("0310"));
     // 23:05: a new clearing day — no undo, no reversal; refund still fine.
     env.sb.advance(15 * 60);
-    let undo = env.follow_up("31", &qid, 800, &recv.url());
+    let undo = env.follow_up("31", &qid, 800, &recv.notify_url());
     assert_eq!(code(&undo), "39");
     assert!(undo.get("respMsg").unwrap().contains("2040006"));
     let mut rev = env.header("99", "01", "000000");
     rev.set("orderId", req.get("orderId").unwrap())
         .set("txnTime", req.get("txnTime").unwrap());
     assert_eq!(code(&env.back(rev)), "39");
-    assert_eq!(code(&env.follow_up("04", &qid, 800, &recv.url())), "00");
+    assert_eq!(
+        code(&env.follow_up("04", &qid, 800, &recv.notify_url())),
+        "00"
+    );
     // A consume at 23:05 settles on the next day.
-    let (late, _) = env.consume(&token, 100, &recv.url());
+    let (late, _) = env.consume(&token, 100, &recv.notify_url());
     assert_eq!(code(&late), "00");
     let list = env.wait_settled(3);
     let n = list
@@ -447,7 +492,7 @@ fn clearing_day_cutoff_23_beijing_for_undo_reversal_and_settle_date() {
     let token = env.back_open(DEBIT, false);
     let _ = token;
     assert_eq!(
-        code(&env.follow_up("04", late.get("queryId").unwrap(), 50, &recv.url())),
+        code(&env.follow_up("04", late.get("queryId").unwrap(), 50, &recv.notify_url())),
         "39"
     );
 }
@@ -455,9 +500,9 @@ fn clearing_day_cutoff_23_beijing_for_undo_reversal_and_settle_date() {
 #[test]
 fn reversal_same_day_only_and_final() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(DEBIT, false);
-    let (pay, req) = env.consume(&token, 700, &recv.url());
+    let (pay, req) = env.consume(&token, 700, &recv.notify_url());
     assert_eq!(code(&pay), "00");
     let mut rev = env.header("99", "01", "000000");
     rev.set("orderId", req.get("orderId").unwrap())
@@ -468,25 +513,25 @@ fn reversal_same_day_only_and_final() {
     assert_eq!(q.get("origRespCode"), Some("01"));
     assert_eq!(code(&env.back(rev.clone())), "45");
     assert_eq!(
-        code(&env.follow_up("04", pay.get("queryId").unwrap(), 100, &recv.url())),
+        code(&env.follow_up("04", pay.get("queryId").unwrap(), 100, &recv.notify_url())),
         "45"
     );
-    rev.set("orderId", new_order_id());
+    rev.set("orderId", order_id());
     assert_eq!(code(&env.back(rev)), "35");
 }
 
 #[test]
 fn status_query_unknown_is_34_and_duplicate_order_is_12() {
     let env = Env::start();
-    let recv = Receiver::start(0);
-    let q = env.query(&new_order_id(), &env.now());
+    let recv = Inbox::start(0);
+    let q = env.query(&order_id(), &env.now());
     assert_eq!(
         (code(&q), q.get("txnType"), q.get("txnSubType")),
         ("34", Some("00"), Some("00"))
     );
     assert!(q.get("respMsg").unwrap().contains("2600000"));
     let token = env.back_open(DEBIT, false);
-    let (_, req) = env.consume(&token, 100, &recv.url());
+    let (_, req) = env.consume(&token, 100, &recv.notify_url());
     // Re-using the consume's orderId the same day: 12, for any new transaction.
     let mut sms = env.header("77", "02", "000902");
     sms.set("orderId", req.get("orderId").unwrap())
@@ -502,7 +547,7 @@ fn status_query_unknown_is_34_and_duplicate_order_is_12() {
 #[test]
 fn sms_rules_pairing_fail_codes_amount_and_expiry() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(DEBIT, false);
     let tpd = format!("{{token={token}&trId={TR_ID}}}");
     let consume = |sms_order: Option<&unionpay_acp::Fields>, amount: &str, code_: &str| {
@@ -515,7 +560,7 @@ fn sms_rules_pairing_fail_codes_amount_and_expiry() {
             .set("txnAmt", amount)
             .set("currencyCode", "156")
             .set("tokenPayData", tpd.as_str())
-            .set("backUrl", recv.url())
+            .set("backUrl", recv.notify_url())
             .set("customerInfo", sms_only(code_));
         env.back(pay)
     };
@@ -533,14 +578,14 @@ fn sms_rules_pairing_fail_codes_amount_and_expiry() {
         assert_eq!(code(&consume(Some(&s), "100", bad)), "71");
     }
     // No SMS for this orderId/txnTime.
-    assert_eq!(code(&consume(None, "100", SMS)), "71");
+    assert_eq!(code(&consume(None, "100", SMS_CODE)), "71");
     // Amount differs from the SMS.
     let s = send("100");
-    assert_eq!(code(&consume(Some(&s), "200", SMS)), "71");
+    assert_eq!(code(&consume(Some(&s), "200", SMS_CODE)), "71");
     // Expired after 10 minutes.
     let s = send("100");
     env.sb.advance(11 * 60);
-    let r = consume(Some(&s), "100", SMS);
+    let r = consume(Some(&s), "100", SMS_CODE);
     assert_eq!(code(&r), "71");
     assert!(r.get("respMsg").unwrap().contains("expired"));
     // Missing smsCode: 13. Any other code than the failing ones works.
@@ -548,7 +593,7 @@ fn sms_rules_pairing_fail_codes_amount_and_expiry() {
     let mut pay = s.clone();
     pay.set("txnType", "01")
         .set("txnSubType", "01")
-        .set("backUrl", recv.url());
+        .set("backUrl", recv.notify_url());
     assert_eq!(code(&env.back(pay)), "13");
     let s = send("100");
     assert_eq!(code(&consume(Some(&s), "100", "222222")), "00");
@@ -606,7 +651,7 @@ fn back_open_cardholder_checks() {
     let mut q = env.header("78", "00", "000301");
     q.set("accNo", env.enc_pan("6226090000000048"));
     assert_eq!(code(&env.back(q.clone())), "00");
-    q.set("orderId", new_order_id())
+    q.set("orderId", order_id())
         .set("accNo", env.enc_pan(DEBIT));
     assert_eq!(code(&env.back(q)), "77");
 }
@@ -631,7 +676,7 @@ fn key_update_95_and_rotation() {
     )
     .unwrap();
     assert!(rot.text().contains("7000000000022"));
-    f.set("orderId", new_order_id());
+    f.set("orderId", order_id());
     let r = env.post(Endpoint::App, f);
     let cert = unionpay_acp::EncryptionCert::parse(r.get("encryptPubKeyCert").unwrap().as_bytes())
         .unwrap();
@@ -666,7 +711,7 @@ fn card_to(cert: &unionpay_acp::EncryptionCert, pan: &str) -> String {
 #[test]
 fn installments_on_the_credit_card_only() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     for (pan, credit, want) in [(CREDIT, true, "00"), (DEBIT, false, "68")] {
         let token = env.back_open(pan, credit);
         let mut sms = env.header("77", "02", "000902");
@@ -678,8 +723,8 @@ fn installments_on_the_credit_card_only() {
         pay.set("txnType", "01")
             .set("txnSubType", "03")
             .set("instalTransInfo", "{numberOfInstallments=06}")
-            .set("backUrl", recv.url())
-            .set("customerInfo", sms_only(SMS));
+            .set("backUrl", recv.notify_url())
+            .set("customerInfo", sms_only(SMS_CODE));
         assert_eq!(code(&env.back(pay)), want);
     }
 }
@@ -687,7 +732,7 @@ fn installments_on_the_credit_card_only() {
 #[test]
 fn token_expires_after_five_years_and_standard_consume_by_card() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(DEBIT, false);
     env.sb.advance(5 * 366 * 86_400);
     let mut sms = env.header("77", "02", "000902");
@@ -712,12 +757,12 @@ fn token_expires_after_five_years_and_standard_consume_by_card() {
     assert_eq!(code(&env.back(sms.clone())), "00");
     let mut pay = sms;
     let info = CustomerInfo {
-        sms_code: Some(SMS.into()),
+        sms_code: Some(SMS_CODE.into()),
         ..phone_only(pan)
     };
     pay.set("txnType", "01")
         .set("txnSubType", "01")
-        .set("backUrl", recv.url())
+        .set("backUrl", recv.notify_url())
         .set("customerInfo", env.customer(info, None));
     let r = env.back(pay);
     assert_eq!(code(&r), "00", "{:?}", r.get("respMsg"));
@@ -726,8 +771,8 @@ fn token_expires_after_five_years_and_standard_consume_by_card() {
     pay.set("txnAmt", "300")
         .set("currencyCode", "156")
         .set("accNo", env.enc_pan("6226388000000095"))
-        .set("backUrl", recv.url())
-        .set("customerInfo", sms_only(SMS));
+        .set("backUrl", recv.notify_url())
+        .set("customerInfo", sms_only(SMS_CODE));
     assert_eq!(code(&env.back(pay)), "77");
     assert_eq!(
         env.verify_notify(&recv.wait(1)[0]).get("txnAmt"),
@@ -738,15 +783,19 @@ fn token_expires_after_five_years_and_standard_consume_by_card() {
 #[test]
 fn front_order_after_pay_timeout_is_refused() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let mut f = env.header("79", "00", "000902");
     f.set("tokenPayData", format!("{{trId={TR_ID}&tokenType=01}}"))
-        .set("backUrl", recv.url());
+        .set("backUrl", recv.notify_url());
     let page = env.front(f.clone());
     env.sb.advance(901);
     let r = env.confirm(
         &session_of(&page),
-        &[("accNo", DEBIT), ("phoneNo", DEBIT_PHONE), ("smsCode", SMS)],
+        &[
+            ("accNo", DEBIT),
+            ("phoneNo", DEBIT_PHONE),
+            ("smsCode", SMS_CODE),
+        ],
     );
     assert!(r.text().contains("payTimeout"));
     assert_eq!(

@@ -3,11 +3,11 @@
 
 #![allow(clippy::disallowed_methods)] // tests are hosts: they time answers with the real clock
 
-mod common;
+mod support;
 
 use acp_sandbox::{http, Endpoint, Sandbox, SandboxConfig};
-use common::*;
 use std::time::Duration;
+use support::raw::*;
 use unionpay_acp::crypto::default_backend;
 use unionpay_acp::form::encode_form;
 use unionpay_acp::secret::SecureKey;
@@ -197,7 +197,7 @@ fn endpoints_are_enforced_unless_lenient() {
     // Lenient: any gateway path.
     let lenient = Env::with(SandboxConfig {
         lenient_endpoints: true,
-        ..config()
+        ..sandbox_config()
     });
     let r = lenient.post(Endpoint::Query, key_update(&lenient));
     assert_eq!(code(&r), "00");
@@ -292,23 +292,23 @@ fn admin_trust_and_clock_endpoints() {
 
 #[test]
 fn state_persists_across_restarts() {
-    let dir = std::env::temp_dir().join(format!("acp-sandbox-test-{}", new_order_id()));
-    let recv = Receiver::start(0);
+    let dir = std::env::temp_dir().join(format!("acp-sandbox-test-{}", order_id()));
+    let recv = Inbox::start(0);
     let cfg = || SandboxConfig {
         state_dir: Some(dir.clone()),
-        ..config()
+        ..sandbox_config()
     };
     let env = Env::with(cfg());
     let token = env.back_open(DEBIT, false);
-    let (pay, req) = env.consume(&token, 100, &recv.url());
+    let (pay, req) = env.consume(&token, 100, &recv.notify_url());
     assert_eq!(code(&pay), "00");
     drop(env);
     let env = Env::with(cfg());
     let q = env.query(req.get("orderId").unwrap(), req.get("txnTime").unwrap());
     assert_eq!(q.get("origRespCode"), Some("00"));
-    assert_eq!(code(&env.consume(&token, 100, &recv.url()).0), "00");
+    assert_eq!(code(&env.consume(&token, 100, &recv.notify_url()).0), "00");
     assert_eq!(
-        code(&env.follow_up("04", pay.get("queryId").unwrap(), 100, &recv.url())),
+        code(&env.follow_up("04", pay.get("queryId").unwrap(), 100, &recv.notify_url())),
         "00"
     );
     drop(env);
@@ -318,7 +318,7 @@ fn state_persists_across_restarts() {
 #[test]
 fn concurrent_merchants_get_unique_query_ids() {
     let env = Env::start();
-    let recv = Receiver::start(0);
+    let recv = Inbox::start(0);
     let token = env.back_open(DEBIT, false);
     let ids: Vec<String> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..6)
@@ -326,7 +326,7 @@ fn concurrent_merchants_get_unique_query_ids() {
                 s.spawn(|| {
                     (0..3)
                         .map(|_| {
-                            let (r, _) = env.consume(&token, 10, &recv.url());
+                            let (r, _) = env.consume(&token, 10, &recv.notify_url());
                             assert_eq!(code(&r), "00");
                             r.get("queryId").unwrap().to_owned()
                         })
@@ -378,7 +378,7 @@ fn shutdown_is_clean_and_releases_the_port() {
     assert!(held.join().unwrap().is_err());
     assert!(http::post(&url, "text/plain", b"x", Duration::from_millis(500)).is_err());
     // A second sandbox starts on another ephemeral port while this one is dropped.
-    let other = Sandbox::start(config()).unwrap();
+    let other = Sandbox::start(sandbox_config()).unwrap();
     assert_ne!(other.port(), 0);
 }
 

@@ -51,6 +51,14 @@ impl Client {
         self.0.config().mer_id.clone()
     }
 
+    /// When the merchant's signing certificate stops being valid (`None` for a secure
+    /// key). UnionPay refuses requests signed with an expired certificate: warn before.
+    pub fn signing_cert_not_after(&self) -> Option<SystemTime> {
+        self.0
+            .signing_cert_not_after()
+            .map(unionpay_acp::ffi::system_time)
+    }
+
     /// The configured `encryptCertId`, if any.
     pub fn encryption_cert_id(&self) -> Option<String> {
         self.0

@@ -123,9 +123,11 @@ impl MerchantKey {
         sign_with(fields, &unionpay_acp::Credentials::Rsa(self.0.clone()))
     }
 
-    /// Decrypts a base64 value UnionPay encrypted to this key (`accNo`, `encryptedInfo`).
-    pub fn decrypt_field(&self, ciphertext_base64: String) -> Result<Vec<u8>> {
-        Ok(card::decrypt_field(&self.0, &ciphertext_base64)?.to_vec())
+    /// Decrypts a base64 text value UnionPay encrypted to this key (`accNo`,
+    /// `encryptedInfo`). What is not printable text is refused (4008): a wrong key's output
+    /// under implicit rejection is random bytes, never a value.
+    pub fn decrypt_text(&self, ciphertext_base64: String) -> Result<String> {
+        Ok(card::decrypt_text(&self.0, &ciphertext_base64)?.to_string())
     }
 }
 

@@ -81,6 +81,15 @@ impl Client {
         self.inner.config().mer_id.clone()
     }
 
+    /// When the signing certificate stops being valid (Unix seconds); `undefined` for a
+    /// secure key.
+    #[wasm_bindgen(getter, js_name = signingCertNotAfter)]
+    pub fn signing_cert_not_after(&self) -> Option<f64> {
+        self.inner
+            .signing_cert_not_after()
+            .map(|t| t.unix_seconds() as f64)
+    }
+
     /// Builds and signs the request of `api` from protocol parameters (a JSON object of
     /// strings keyed by field name); the stored request JSON. `random` fixes the padding
     /// bytes of card-data encryption (tests); otherwise the host RNG is used.

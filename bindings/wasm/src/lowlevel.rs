@@ -50,11 +50,19 @@ impl MerchantKey {
         self.inner.cert_id().to_owned()
     }
 
-    /// Base64-decodes and decrypts a value UnionPay encrypted to this key.
-    #[wasm_bindgen(js_name = decryptField)]
-    pub fn decrypt_field(&self, base64_value: &str) -> JsResult<Uint8Array> {
-        card::decrypt_field(&self.inner, base64_value)
-            .map(|p| js_bytes(&p))
+    /// When the signing certificate stops being valid (Unix seconds).
+    #[wasm_bindgen(getter, js_name = notAfter)]
+    pub fn not_after(&self) -> f64 {
+        self.inner.certificate().not_after().unix_seconds() as f64
+    }
+
+    /// Base64-decodes and decrypts a text value UnionPay encrypted to this key (`accNo`,
+    /// `encryptedInfo`). What is not printable text is refused (4008): a wrong key's
+    /// output under implicit rejection is random bytes, never a value.
+    #[wasm_bindgen(js_name = decryptText)]
+    pub fn decrypt_text(&self, base64_value: &str) -> JsResult<String> {
+        card::decrypt_text(&self.inner, base64_value)
+            .map(|p| p.to_string())
             .js()
     }
 }

@@ -1,31 +1,24 @@
-//! Test helper: a tiny merchant built on the core (sign with the sandbox merchant PFX,
-//! encrypt card data to the sandbox encryption certificate, verify every answer with the
-//! custom trust profile) and a tiny backUrl receiver.
-#![allow(dead_code)]
+//! A merchant built from the core's building blocks: it signs field maps with the
+//! sandbox merchant PFX, encrypts card data to the sandbox encryption certificate and
+//! verifies every answer with the sandbox's custom trust. For the sandbox's protocol tests.
 
-use acp_sandbox::http::{self, Handled, Handler, HttpResponse, HttpServer, Limits};
-use acp_sandbox::{Endpoint, NotificationRecord, Sandbox, SandboxConfig, SandboxHandle};
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+pub use super::*;
+
+use acp_sandbox::http;
+use acp_sandbox::{Endpoint, NotificationRecord, Sandbox, SandboxHandle};
 use std::time::Duration;
 use unionpay_acp::card::{self, CustomerInfo, CustomerInfoMode};
 use unionpay_acp::crypto::default_backend;
 use unionpay_acp::form::encode_form;
 use unionpay_acp::secret::{CardExpiry, Cvn2, Pan, PhoneNumber, Pin};
 use unionpay_acp::{
-    sign_fields, Credentials, CustomTrust, EncryptionCert, Fields, MerchantKey, Timestamp,
-    TrustProfile, Verifier,
+    sign_fields, Credentials, CustomTrust, EncryptionCert, Fields, MerchantKey, TrustProfile,
+    Verifier,
 };
 
-pub const MER_ID: &str = "777290058110097";
-pub const TR_ID: &str = "62000000001";
 pub const DEBIT: &str = "6216261000000000018";
 pub const DEBIT_PHONE: &str = "13552535506";
 pub const CREDIT: &str = "6221558812340000";
-pub const SMS: &str = "111111";
-
-static ORDER: AtomicU64 = AtomicU64::new(1);
 
 /// A sandbox plus a merchant talking to it.
 pub struct Env {
@@ -35,17 +28,9 @@ pub struct Env {
     pub verifier: Verifier,
 }
 
-/// The config tests use: fast notification schedule (0, 1, 2, 4 min → 0, 50, 100, 200 ms).
-pub fn config() -> SandboxConfig {
-    SandboxConfig {
-        notify_speed: 1200.0,
-        ..SandboxConfig::default()
-    }
-}
-
 impl Env {
     pub fn start() -> Env {
-        Env::with(config())
+        Env::with(sandbox_config())
     }
 
     pub fn with(config: SandboxConfig) -> Env {
@@ -82,7 +67,7 @@ impl Env {
             .set("channelType", "07")
             .set("accessType", "0")
             .set("merId", MER_ID)
-            .set("orderId", new_order_id())
+            .set("orderId", order_id())
             .set("txnTime", self.now());
         f
     }
@@ -161,12 +146,12 @@ impl Env {
                 phone_no: Some(PhoneNumber::new(DEBIT_PHONE).unwrap()),
                 cvn2: Some(Cvn2::new("123").unwrap()),
                 expired: Some(CardExpiry::new("2311").unwrap()),
-                sms_code: Some(SMS.into()),
+                sms_code: Some(SMS_CODE.into()),
                 ..Default::default()
             }
         } else {
             CustomerInfo {
-                sms_code: Some(SMS.into()),
+                sms_code: Some(SMS_CODE.into()),
                 ..debit_holder()
             }
         };
@@ -188,7 +173,7 @@ impl Env {
         pay.set("txnType", "01")
             .set("txnSubType", "01")
             .set("backUrl", back_url)
-            .set("customerInfo", sms_only(SMS));
+            .set("customerInfo", sms_only(SMS_CODE));
         let r = self.back(pay.clone());
         (r, pay)
     }
@@ -229,19 +214,6 @@ impl Env {
             .verify_notify_body(body, self.sb.now())
             .unwrap_or_else(|e| panic!("notification does not verify: {e}"))
     }
-}
-
-pub fn new_order_id() -> String {
-    format!(
-        "T{}{:06}",
-        std::process::id(),
-        ORDER.fetch_add(1, Ordering::SeqCst)
-    )
-}
-
-pub fn os_rng(dest: &mut [u8]) -> unionpay_acp::Result<()> {
-    getrandom::fill(dest)
-        .map_err(|e| unionpay_acp::Error::new(unionpay_acp::ErrorCode::RandomFailed, e.to_string()))
 }
 
 pub fn phone_only(pan: &str) -> CustomerInfo {
@@ -296,77 +268,13 @@ pub fn code(r: &Fields) -> &str {
     r.get("respCode").unwrap_or_default()
 }
 
-/// A backUrl receiver on 127.0.0.1: records bodies; the first `fail_first` requests get
-/// HTTP 500.
-pub struct Receiver {
-    server: HttpServer,
-    pub bodies: Arc<Mutex<Vec<Vec<u8>>>>,
-    pub hits: Arc<AtomicUsize>,
-}
-
-impl Receiver {
-    pub fn start(fail_first: usize) -> Receiver {
-        let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
-        let hits = Arc::new(AtomicUsize::new(0));
-        let handler: Handler = {
-            let (bodies, hits) = (bodies.clone(), hits.clone());
-            Arc::new(move |req| {
-                let n = hits.fetch_add(1, Ordering::SeqCst);
-                if n < fail_first {
-                    return Handled::respond(HttpResponse::text(500, "try again"));
-                }
-                bodies.lock().unwrap().push(req.body);
-                Handled::respond(HttpResponse::text(200, "ok"))
-            })
-        };
-        let server = HttpServer::start(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            Limits::default(),
-            handler,
-        )
-        .unwrap();
-        Receiver {
-            server,
-            bodies,
-            hits,
-        }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}/notify", self.server.local_addr())
-    }
-
-    pub fn received(&self) -> Vec<Vec<u8>> {
-        self.bodies.lock().unwrap().clone()
-    }
-
-    /// Waits (bounded) until `n` bodies arrived.
-    pub fn wait(&self, n: usize) -> Vec<Vec<u8>> {
-        for _ in 0..400 {
-            if self.received().len() >= n {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        self.received()
-    }
-}
-
-/// Beijing wall time → Timestamp.
-pub fn bj(text: &str) -> Timestamp {
-    Timestamp::parse_txn_time(text).unwrap()
-}
-
-/// The hidden inputs of a page (the §9 auto-submit form), HTML-unescaped.
+/// Every hidden input of a page (the §9 auto-submit form, or the error page that carries
+/// a signed answer outside any form), HTML-unescaped.
 pub fn hidden_inputs(html: &str) -> Fields {
     let mut f = Fields::new();
-    for part in html.split("<input type=\"hidden\" ").skip(1) {
-        let attr = |name: &str| -> Option<String> {
-            let start = part.find(&format!("{name}=\""))? + name.len() + 2;
-            let end = part.get(start..)?.find('"')? + start;
-            Some(unescape(part.get(start..end)?))
-        };
-        if let (Some(k), Some(v)) = (attr("name"), attr("value")) {
+    for part in html.split("<input type=\"hidden\"").skip(1) {
+        let tag = part.split('>').next().unwrap_or_default();
+        if let (Some(k), Some(v)) = (super::attr(tag, "name"), super::attr(tag, "value")) {
             f.insert_raw(k, v);
         }
     }
@@ -375,27 +283,12 @@ pub fn hidden_inputs(html: &str) -> Fields {
 
 /// The `action` of the page's first form.
 pub fn form_action(html: &str) -> Option<String> {
-    let start = html.find("action=\"")? + 8;
-    let end = html.get(start..)?.find('"')? + start;
-    Some(unescape(html.get(start..end)?))
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    HtmlForm::parse(html).map(|f| f.action)
 }
 
 /// The cardholder page's session id.
 pub fn session_of(html: &str) -> String {
-    let start = html
-        .find("name=\"acp-session\" content=\"")
-        .expect("a cashier page")
-        + 28;
-    let end = html[start..].find('"').unwrap() + start;
-    html[start..end].to_owned()
+    meta_content(html, "acp-session").expect("a cashier page")
 }
 
 impl Env {

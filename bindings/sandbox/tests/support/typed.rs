@@ -1,35 +1,24 @@
-//! Support for `client_e2e.rs`: a merchant that talks to the sandbox only through the
-//! typed `Client` (build → POST over 127.0.0.1 → `handle_response`), a loopback backUrl /
-//! frontUrl receiver, a browser stand-in for the front forms, and outcome matchers.
+//! A merchant that talks to the sandbox only through the typed `Client` (build → POST
+//! over 127.0.0.1 → `handle_response`), and outcome matchers. For `client_e2e`.
 //!
 //! The host owns the clock (the sandbox's movable clock, `Env::now`), the randomness
 //! (getrandom) and the sockets (the sandbox's tiny HTTP client and server).
-#![allow(dead_code)]
 
-use acp_sandbox::http::{self, ClientResponse, Handled, Handler, HttpResponse, HttpServer, Limits};
-use acp_sandbox::{Sandbox, SandboxConfig, SandboxHandle, MERCHANT_PFX, MERCHANT_PFX_PASSWORD};
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+pub use super::*;
+
+use acp_sandbox::http::ClientResponse;
+use acp_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
 use std::time::{Duration, Instant};
 use unionpay_acp::card::CustomerInfo;
 use unionpay_acp::client::{
     ApplyTokenParams, BackOpenParams, ConsumeParams, Endpoints, KeyUpdate, KeyUpdateQueryParams,
     Notification, Order, Payer, PendingReason, Response, SmsParams, SmsPurpose, FORM_CONTENT_TYPE,
 };
-use unionpay_acp::crypto::default_backend;
 use unionpay_acp::secret::{CardExpiry, Cvn2, Pan, PhoneNumber};
 use unionpay_acp::{
-    Client, ClientConfig, Credentials, CustomTrust, Environment, Error, ErrorCode, MerchantKey,
-    Outcome, OutgoingRequest, Timestamp, TrustProfile,
+    Client, ClientConfig, Credentials, CustomTrust, Environment, Outcome, OutgoingRequest,
+    Timestamp, TrustProfile,
 };
-
-/// The test merchant (spec §12.1).
-pub const MER_ID: &str = "777290058110097";
-/// The test token requestor id.
-pub const TR_ID: &str = "62000000001";
-/// Any SMS code but 123456 / 654321 passes in the sandbox.
-pub const SMS_CODE: &str = "111111";
 
 /// A sandbox test card and what its holder knows.
 #[derive(Clone, Copy, Debug)]
@@ -126,41 +115,6 @@ pub fn sms_only() -> CustomerInfo {
         sms_code: Some(SMS_CODE.into()),
         ..CustomerInfo::default()
     }
-}
-
-/// The host's randomness.
-pub fn os_rng(dest: &mut [u8]) -> unionpay_acp::Result<()> {
-    getrandom::fill(dest)
-        .map_err(|e| Error::new(ErrorCode::RandomFailed, format!("getrandom: {e}")))
-}
-
-static ORDER: AtomicU64 = AtomicU64::new(1);
-
-/// A fresh orderId (letters and digits, unique in the process).
-pub fn order_id() -> String {
-    format!(
-        "E2E{}{:06}",
-        std::process::id(),
-        ORDER.fetch_add(1, Ordering::SeqCst)
-    )
-}
-
-/// The sandbox configuration: notification retries compressed (0, 50, 100, 200 ms).
-pub fn sandbox_config() -> SandboxConfig {
-    SandboxConfig {
-        notify_speed: 1200.0,
-        ..SandboxConfig::default()
-    }
-}
-
-/// The sandbox merchant key (certId 7000000000031).
-pub fn merchant_key() -> MerchantKey {
-    MerchantKey::from_pkcs12(
-        MERCHANT_PFX,
-        MERCHANT_PFX_PASSWORD,
-        default_backend().as_ref(),
-    )
-    .expect("the sandbox merchant PFX loads")
 }
 
 /// A sandbox, one merchant client talking to it, and the merchant's receiver.
@@ -610,164 +564,4 @@ pub fn token_of(r: &Response) -> String {
         .unwrap()
         .and_then(|t| t.token)
         .unwrap_or_else(|| panic!("no token in {r:?}"))
-}
-
-/// MMDD of `t` (Beijing).
-pub fn mmdd(t: Timestamp) -> String {
-    t.to_txn_time()[4..8].to_owned()
-}
-
-/// Beijing wall time → Timestamp.
-pub fn bj(text: &str) -> Timestamp {
-    Timestamp::parse_txn_time(text).unwrap()
-}
-
-// ---- the merchant's receiver (backUrl and frontUrl) ----
-
-/// One request the receiver got.
-#[derive(Clone, Debug)]
-pub struct Hit {
-    pub path: String,
-    pub body: Vec<u8>,
-    /// The HTTP status it answered.
-    pub status: u16,
-}
-
-/// The merchant's HTTP endpoint on 127.0.0.1: records every request; the first
-/// `fail_first` are answered HTTP 500.
-pub struct Inbox {
-    server: HttpServer,
-    hits: Arc<Mutex<Vec<Hit>>>,
-}
-
-impl Inbox {
-    pub fn start(fail_first: usize) -> Inbox {
-        let hits: Arc<Mutex<Vec<Hit>>> = Arc::default();
-        let count = Arc::new(AtomicUsize::new(0));
-        let handler: Handler = {
-            let hits = hits.clone();
-            Arc::new(move |req| {
-                let n = count.fetch_add(1, Ordering::SeqCst);
-                let status = if n < fail_first { 500 } else { 200 };
-                hits.lock().unwrap().push(Hit {
-                    path: req.path,
-                    body: req.body,
-                    status,
-                });
-                Handled::respond(HttpResponse::text(
-                    status,
-                    if status == 200 { "ok" } else { "busy" },
-                ))
-            })
-        };
-        let server = HttpServer::start(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            Limits::default(),
-            handler,
-        )
-        .expect("the receiver listens");
-        Inbox { server, hits }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.server.local_addr())
-    }
-
-    pub fn hits(&self) -> Vec<Hit> {
-        self.hits.lock().unwrap().clone()
-    }
-}
-
-// ---- the browser stand-in ----
-
-/// The first `<form>` of a page: its action and its inputs in document order, unescaped.
-pub struct HtmlForm {
-    pub action: String,
-    pub inputs: Vec<(String, String)>,
-}
-
-impl HtmlForm {
-    /// Parses the first form and the named `<input>`s inside it (hidden or not; the
-    /// cardholder page's visible inputs come back with their pre-filled values).
-    pub fn parse(page: &str) -> Option<HtmlForm> {
-        let start = page.find("<form")?;
-        let end = page[start..]
-            .find("</form>")
-            .map_or(page.len(), |e| start + e);
-        let form = &page[start..end];
-        let head_end = form.find('>')?;
-        let action = attr(&form[..head_end], "action")?;
-        let mut inputs = Vec::new();
-        let mut rest = &form[head_end..];
-        while let Some(i) = rest.find("<input") {
-            let tag_end = rest[i..].find('>').map(|e| i + e)?;
-            let tag = &rest[i..tag_end];
-            if let (Some(name), value) = (attr(tag, "name"), attr(tag, "value")) {
-                inputs.push((name, value.unwrap_or_default()));
-            }
-            rest = &rest[tag_end..];
-        }
-        Some(HtmlForm { action, inputs })
-    }
-
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.inputs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// The content of `<meta name="…" content="…">`.
-pub fn meta_content(page: &str, name: &str) -> Option<String> {
-    let at = page.find(&format!("<meta name=\"{name}\""))?;
-    let end = page[at..].find('>')? + at;
-    attr(&page[at..end], "content")
-}
-
-/// `name="value"` inside a tag, HTML-unescaped (the attribute must be preceded by a space).
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let len = tag[start..].find('"')?;
-    Some(unescape(&tag[start..start + len]))
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// Posts a form the way a browser does: fields in document order, UTF-8,
-/// `application/x-www-form-urlencoded` (space as `+`).
-pub fn browser_post(url: &str, inputs: &[(String, String)]) -> ClientResponse {
-    let body = inputs
-        .iter()
-        .map(|(k, v)| format!("{}={}", form_escape(k), form_escape(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    http::post(
-        url,
-        "application/x-www-form-urlencoded",
-        body.as_bytes(),
-        Duration::from_secs(10),
-    )
-    .unwrap_or_else(|e| panic!("browser POST {url}: {e}"))
-}
-
-fn form_escape(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
-                out.push(char::from(b))
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
