@@ -58,7 +58,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 fi
 
-step "tsc --noEmit (declarations + test/types.ts)"
+step "tsc --noEmit (declarations, test/types.*ts, examples/quick_start.mjs under checkJs)"
 node_modules/.bin/tsc --noEmit -p tsconfig.json
 
 step "the acp sandbox for the payment flow test"

@@ -1,7 +1,7 @@
-// A whole token payment flow against the local sandbox (`acp sandbox` on 127.0.0.1),
-// written as the README's JS quick start: SMS + back open (token) → SMS + consume →
-// the back notification, received and verified → the core's next step (a status query)
-// → a partial refund.
+// A whole token payment flow against the local sandbox (`acp sandbox` on 127.0.0.1), the
+// README's JS quick start (examples/quick_start.mjs, run by quick_start.test.mjs) carried
+// on: SMS + back open (token) → SMS + consume → the back notification, received and
+// verified → the core's next step (a status query) → a partial refund.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { SKIP_WITHOUT_SANDBOX, orderId, startInbox, startSandbox } from './sandb
 
 const fixture = (name) => readFileSync(new URL(`../../tests/fixtures/sandbox/${name}`, import.meta.url));
 
-test('token payment flow (README quick start)', { skip: SKIP_WITHOUT_SANDBOX, timeout: 60_000 }, async (t) => {
+test('token payment flow (the quick start, the notification, a refund)', { skip: SKIP_WITHOUT_SANDBOX, timeout: 60_000 }, async (t) => {
   const sandbox = await startSandbox();
   t.after(() => sandbox.stop());
   const inbox = await startInbox(); // stands in for your backUrl
