@@ -19,13 +19,13 @@
 #include <stdint.h>
 
 /**
- * `kind` of `acp_verifier_verify` and `acp_form_parse`: a synchronous answer (raw
+ * `kind` of `acp_verifier_verify` and `acp_danger_form_parse`: a synchronous answer (raw
  * `k=v&…`, brace-aware, not percent-decoded).
  */
 #define ACP_BODY_SYNC 1
 
 /**
- * `kind` of `acp_verifier_verify` and `acp_form_parse`: a notification
+ * `kind` of `acp_verifier_verify` and `acp_danger_form_parse`: a notification
  * (`application/x-www-form-urlencoded`, percent-decoded).
  */
 #define ACP_BODY_NOTIFY 2
@@ -665,7 +665,7 @@ acp_result acp_client_with_encryption_cert(const acp_client *client,
  * `phoneNo`, `smsCode`, `cvn2`, `expired`, and `encryptedPin`: a PIN block already
  * encrypted, base64) with `mode` `"encrypted"` (phoneNo, cvn2, expired go in
  * `encryptedInfo`) or `"plain"`. `cert`: the encryption certificate when something is
- * encrypted (else NULL, 0); `random` as in `acp_encrypt`.
+ * encrypted (else NULL, 0); encryption pads with the OS random source.
  *
  * # Safety
  * Pointers valid for their lengths; strings NUL-terminated; `out` valid.
@@ -675,9 +675,49 @@ acp_result acp_customer_info_build(const acp_kv *info,
                                    const char *mode,
                                    const uint8_t *cert,
                                    size_t cert_len,
-                                   const uint8_t *random,
-                                   size_t random_len,
                                    char **out);
+
+/**
+ * DANGER, tests only: `acp_customer_info_build` padded with exactly the bytes of
+ * `random` (the shared vectors' fixed randomness); never for card data.
+ *
+ * # Safety
+ * Pointers valid for their lengths; strings NUL-terminated; `out` valid.
+ */
+acp_result acp_danger_customer_info_build_with_random(const acp_kv *info,
+                                                      size_t n,
+                                                      const char *mode,
+                                                      const uint8_t *cert,
+                                                      size_t cert_len,
+                                                      const uint8_t *random,
+                                                      size_t random_len,
+                                                      char **out);
+
+/**
+ * DANGER, tests only: `acp_encrypt` padded with exactly the bytes of `random` (the shared
+ * vectors' fixed randomness). Fixed padding makes the ciphertext guessable: never use it
+ * for card data.
+ *
+ * # Safety
+ * Pointers valid for their lengths; `out` valid.
+ */
+acp_result acp_danger_encrypt_with_random(const uint8_t *cert,
+                                          size_t cert_len,
+                                          const uint8_t *plaintext,
+                                          size_t len,
+                                          const uint8_t *random,
+                                          size_t random_len,
+                                          char **out);
+
+/**
+ * DANGER: parses a body WITHOUT verifying it (`ACP_BODY_SYNC` or `ACP_BODY_NOTIFY`), for
+ * diagnostics and the parser vectors; nothing read this way is UnionPay's word: never act
+ * on it (verify with `acp_verifier_verify` or a client).
+ *
+ * # Safety
+ * `body` valid for `len`; `out` valid.
+ */
+acp_result acp_danger_form_parse(uint32_t kind, const uint8_t *body, size_t len, acp_fields **out);
 
 /**
  * The lowercase hex digest of `data` with `alg`: `"sha256"`, `"sha1"` or `"sm3"`.
@@ -689,8 +729,7 @@ acp_result acp_digest_hex(const char *alg, const uint8_t *data, size_t len, char
 
 /**
  * Encrypts `plaintext` to UnionPay's encryption certificate `cert` (PEM or DER) with
- * RSA PKCS#1 v1.5; `*out` is base64. `random`: NULL for the OS random source, otherwise
- * exactly these bytes are used as the random stream (reproducible tests).
+ * RSA PKCS#1 v1.5, padded with the OS random source; `*out` is base64.
  *
  * # Safety
  * Pointers valid for their lengths; `out` valid.
@@ -699,8 +738,6 @@ acp_result acp_encrypt(const uint8_t *cert,
                        size_t cert_len,
                        const uint8_t *plaintext,
                        size_t len,
-                       const uint8_t *random,
-                       size_t random_len,
                        char **out);
 
 /**
@@ -774,15 +811,6 @@ acp_result acp_fields_nested(const acp_fields *fields, const char *key, acp_fiel
  * `fields` valid for `n` entries; `out` valid.
  */
 acp_result acp_form_encode(const acp_kv *fields, size_t n, char **out);
-
-/**
- * Parses a body without verifying it (`ACP_BODY_SYNC` or `ACP_BODY_NOTIFY`), for
- * diagnostics; never act on what it returns.
- *
- * # Safety
- * `body` valid for `len`; `out` valid.
- */
-acp_result acp_form_parse(uint32_t kind, const uint8_t *body, size_t len, acp_fields **out);
 
 /**
  * UnionPay's current encryption certificate id (`encryptCertId`), owned by `key_update`.

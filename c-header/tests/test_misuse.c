@@ -126,6 +126,16 @@ int main(int argc, char **argv) {
     char *plain = SENTINEL;
     CHECK(acp_client_decrypt(other, "AAAA", &plain) == ACP_RESULT_INVALID_ARGUMENT && plain == SENTINEL,
           "secure-key client cannot decrypt");
+    /* Fixed padding only through the danger entry point, and only with bytes given. */
+    char *ct = SENTINEL;
+    CHECK(acp_danger_encrypt_with_random((const uint8_t *)enc, strlen(enc), (const uint8_t *)"0048", 4, NULL, 0, &ct) ==
+                  ACP_RESULT_INVALID_ARGUMENT &&
+              ct == SENTINEL,
+          "danger encrypt without random bytes");
+    CHECK(acp_encrypt((const uint8_t *)enc, strlen(enc), (const uint8_t *)"0048", 4, &ct) == ACP_RESULT_OK && ct &&
+              ct != SENTINEL,
+          "encrypt with the OS random source: %s", last_error());
+    acp_string_free(ct);
     int64_t not_after = 7;
     CHECK(acp_client_signing_cert_not_after(other, &not_after) == ACP_RESULT_INVALID_ARGUMENT && not_after == 7,
           "a secure-key client has no certificate to expire");

@@ -13,7 +13,7 @@ from unionpay_acp import ERROR_CLASSES, AcpError, Credentials, lowlevel
 
 CATALOGUE = json.loads((REPO / "errors.json").read_text(encoding="utf-8"))
 SETTINGS = {"merId": "777290058110097", "environment": {"baseUrl": "http://127.0.0.1:9"}, "trust": "test"}
-SECURE = Credentials.SECURE_KEY(sign_method="11", key="88888888")
+SECURE = Credentials.secure_key("11", "88888888")
 
 
 def test_catalogue_matches_the_binding() -> None:

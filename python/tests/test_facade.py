@@ -41,10 +41,26 @@ def test_merchant_key_tells_when_its_certificate_expires() -> None:
 
 def test_snake_case_keywords_are_the_protocols_fields() -> None:
     settings = {"merId": "777290058110097", "environment": {"baseUrl": "http://127.0.0.1:9"}, "trust": "test"}
-    with Client(settings, Credentials.SECURE_KEY(sign_method="11", key="88888888")) as client:
+    with Client(settings, Credentials.secure_key("11", "88888888")) as client:
         now = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
         request = client.build("status_query", now=now, orig_order_id="ORDER0001", orig_txn_time="20261125120000",
                                queried="consume", txnAmt=100)
         assert request.fields["orderId"] == "ORDER0001" and request.fields["txnTime"] == "20261125120000"
         assert request.queried.api == "consume" and request.queried.txn_amt == 100
         assert request.url == "http://127.0.0.1:9/gateway/api/queryTrans.do"
+
+
+def test_records_print_as_the_core_logs_them_without_tokens() -> None:
+    token = "6235240000020757577"
+    fields = {"orderId": "PRINT0001", "respCode": "00", "tokenPayData": "{token=" + token + "&trId=62000000001}"}
+    response = unionpay_acp.Response(fields=fields)
+    tpd = unionpay_acp.TokenPayData(
+        token=token, tr_id="62000000001", token_type="01", token_begin=None, token_end=None, token_level=None
+    )
+    for text in (str(response), repr(response), str(tpd), repr(tpd)):
+        assert token not in text, text
+    assert "PRINT0001" in str(response) and "0757577"[-4:] in str(tpd)
+    # A secure key and card data are objects: they never print their values.
+    creds = Credentials.secure_key("11", "88888888")
+    info = unionpay_acp.CustomerInfo(cvn2="123", phone_no="13552535506")
+    assert "88888888" not in repr(creds) and "13552535506" not in repr(info)

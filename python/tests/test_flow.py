@@ -20,6 +20,7 @@ from conftest import REPO, Sandbox
 from unionpay_acp import (
     AsyncClient,
     Client,
+    InvalidInputError,
     KeyUpdate,
     MerchantKey,
     NextStep,
@@ -43,6 +44,7 @@ class Listener:
 
     def __init__(self) -> None:
         self.received: "queue.Queue[Notification]" = queue.Queue()
+        self.bodies: list[bytes] = []
         self.receiver: NotificationReceiver | None = None
         listener = self
 
@@ -50,6 +52,7 @@ class Listener:
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 assert listener.receiver is not None
+                listener.bodies.append(body)
                 receipt = listener.receiver.handle(body, on_notification=listener.received.put)
                 self.send_response(receipt.reply.status)
                 self.end_headers()
@@ -127,6 +130,12 @@ def test_token_payment_flow(sandbox: Sandbox, listener: Listener) -> None:
     note = listener.next()
     assert note.success and note.source == NotificationSource.BACK and note.api == "consume"
     assert client.core.notification_matches(note, paid.request) and note.txn_amt == 1000
+    # A verified notification that cannot be stored: the core's 503, so UnionPay resends it.
+    def broken_store(_: Notification) -> None:
+        raise OSError("disk full")
+
+    again = NotificationReceiver(client).handle(listener.bodies[-1], on_notification=broken_store)
+    assert again.reply.status == 503 and again.notification is not None and again.error is None
     after = client.core.next_step_after_notification(paid.request, note)
     assert after.is_query()
     final = client.query_until_final(after)
@@ -151,13 +160,17 @@ def test_token_payment_flow(sandbox: Sandbox, listener: Listener) -> None:
     again = client.query(paid.request)
     assert again.request.queried.api == "consume" and outcome(again).is_success()
     update, same = client.key_update_query(order_id=order_id("KEY"))
-    assert isinstance(update, KeyUpdate.UNCHANGED) and update.cert_id == "7000000000021" and same is client
+    assert isinstance(update, KeyUpdate.UNCHANGED) and update.cert_id == "7000000000021"
+    assert same.core.encryption_cert_id() == update.cert_id
     assert note.settle_date
     files = client.file_transfer(settle_date=note.settle_date)
     assert outcome(files).name() == "success", files.step
     assert outcome(files).response().files() and outcome(files).response().reconciliation().zm
     front = client.front_open(order_id=order_id("FRONT"), front_url="http://127.0.0.1:9/front", back_url=listener.url)
-    assert front.html and "<form" in front.html
+    assert front.html and "<form" in front.html and front.is_front()
+    # A browser form is never POSTed by the host: the core refuses before anything is sent.
+    with pytest.raises(InvalidInputError, match="posted by the browser"):
+        client.send(front)
     client.close()
 
 
@@ -224,7 +237,7 @@ async def test_token_payment_flow_async(sandbox: Sandbox, listener: Listener) ->
         status = await client.query(paid.request)
         assert outcome(status).is_success()
         update, same = await client.key_update_query(order_id=order_id("AKEY"))
-        assert update.is_unchanged() and same is client
+        assert update.is_unchanged() and same.core.encryption_cert_id() == update.cert_id
         refund = await client.refund(
             order_id=order_id("AREFUND"), orig_qry_id=note.query_id, txn_amt=500, back_url=listener.url
         )

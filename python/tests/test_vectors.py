@@ -16,7 +16,6 @@ from unionpay_acp import (
     CustomerInfo,
     CustomerInfoMode,
     EncryptionCert,
-    FormatError,
     MerchantKey,
     danger,
     lowlevel,
@@ -57,7 +56,7 @@ def test_sign(case: Any, backend: Any) -> None:
         if "pfx" in g:
             key = MerchantKey.from_pkcs12(read(g["pfx"]), g["password"], backend)
             return key.sign_fields(t["fields"])
-        return lowlevel.sign_fields(t["fields"], Credentials.SECURE_KEY(sign_method=method, key=g["secureKey"]))
+        return lowlevel.sign_fields(t["fields"], Credentials.secure_key(method, g["secureKey"]))
 
     def check(s: Any) -> None:
         assert s.canonical == t["canonical"]
@@ -152,11 +151,8 @@ def test_decrypt(case: Any, backend: Any) -> None:
     key = MerchantKey.from_pkcs12(read(g["pfx"]), g["password"], backend)
 
     def run() -> str:
-        plain = key.decrypt_field(t["ciphertext"])
-        try:
-            return str(plain.decode("utf-8"))
-        except UnicodeDecodeError:  # as the Rust harness: not UTF-8 is 4008
-            raise FormatError(4008, "DecryptionFailed", "not UTF-8") from None
+        # The library's own text check decides a wrong key (4008), not this harness.
+        return str(key.decrypt_text(t["ciphertext"]))
 
     expect_outcome(t, run, lambda plain: _eq(plain, t["plaintext"]))
 

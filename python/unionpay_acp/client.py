@@ -122,7 +122,7 @@ class _Base:
         timeout: float = 30.0,
     ) -> None:
         if isinstance(credentials, _ffi.MerchantKey):
-            credentials = _ffi.Credentials.RSA(key=credentials)
+            credentials = _ffi.Credentials.rsa(credentials)
         self.core = _ffi.Client(settings_json(settings), credentials, backend)
         self._clock = clock
         self._timeout = timeout
@@ -162,6 +162,9 @@ class _Base:
         return self.core.receive_notification(raw_body(body), now or self._now())
 
     def _request(self, request: OutgoingRequest, timeout: Optional[float]) -> tuple[str, dict[str, Any]]:
+        if request.is_front():
+            # A browser form is never POSTed by the host: the core refuses to plan it.
+            self.core.next_step(request, None, b"", self._now())
         return request.url, {
             "content": request.body.encode(),
             "headers": {"Content-Type": FORM_CONTENT_TYPE},
@@ -182,9 +185,7 @@ class _Base:
             what = "no answer" if answer is None else f"HTTP {answer.status_code}"
             raise TransportError(f"the key update query got no usable answer ({what})", request, step)
         update = self.core.handle_key_update(request, answer.content, self._now())
-        if update.is_replaced():
-            return update, self.with_encryption_cert_pem(update.pem)
-        return update, self
+        return update, self._derive(self.core.after_key_update(update))
 
 
 class _Apis(Generic[T]):

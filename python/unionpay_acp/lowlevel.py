@@ -4,7 +4,7 @@ blocks. All are the core's (generated) functions and objects.
 
 ``Verifier(settings_json({"trust": ...}), backend=None)`` takes the verification part of
 the client settings (``trust``, ``verifySecureKey``, ``verifyCerts500``,
-``legacy500Keys``); ``sign_fields(fields, Credentials.SECURE_KEY(...))`` or
+``legacy500Keys``); ``sign_fields(fields, Credentials.secure_key(...))`` or
 ``key.sign_fields(fields)`` sign; ``testing_raise_error(code)`` raises the error of a
 code through the binding's mapping (for tests).
 """

@@ -24,16 +24,20 @@ text (a `dict` or `str` raises `TypeError`)::
 
 `book` runs only for a verified notification, before the reply is sent; make it
 idempotent (UnionPay repeats notifications) and store what it needs. If it raises, the
-exception propagates: the framework answers 500 and UnionPay tries again later. A money
-notification is confirmed by a status query: ``client.core.next_step_after_notification``.
+reply is the core's 503 "retry later" (UnionPay sends the notification again) and the
+exception is logged to the ``unionpay_acp`` logger. A money notification is confirmed by
+a status query: ``client.core.next_step_after_notification``.
 """
 
 from __future__ import annotations
 
 import inspect
+import logging
 from typing import Any, Awaitable, Callable, Optional, Union
 
-from ._ffi import Notification, NotificationReceipt
+from ._ffi import Notification, NotificationReceipt, notification_reply_retry_later
+
+_log = logging.getLogger("unionpay_acp")
 
 __all__ = ["NotificationReceiver"]
 
@@ -53,7 +57,10 @@ class NotificationReceiver:
         """Verifies `body` and, when it verified, calls `on_notification` with it."""
         receipt = self._client.receive_notification(body)
         if receipt.notification is not None and on_notification is not None:
-            on_notification(receipt.notification)
+            try:
+                on_notification(receipt.notification)
+            except Exception:
+                return _retry_later(receipt)
         return receipt
 
     async def handle_async(
@@ -64,7 +71,19 @@ class NotificationReceiver:
         """`handle` for async frameworks; `on_notification` may be a coroutine function."""
         receipt = self._client.receive_notification(body)
         if receipt.notification is not None and on_notification is not None:
-            ret = on_notification(receipt.notification)
-            if inspect.isawaitable(ret):
-                await ret
+            try:
+                ret = on_notification(receipt.notification)
+                if inspect.isawaitable(ret):
+                    await ret
+            except Exception:
+                return _retry_later(receipt)
         return receipt
+
+
+def _retry_later(receipt: NotificationReceipt) -> NotificationReceipt:
+    """The verified notification could not be stored: the core's 503, so UnionPay sends
+    it again."""
+    _log.exception("storing a verified notification failed; answering 503 (UnionPay retries)")
+    return NotificationReceipt(
+        reply=notification_reply_retry_later(), notification=receipt.notification, error=None
+    )

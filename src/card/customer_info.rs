@@ -31,31 +31,22 @@ pub enum CustomerInfoMode {
 /// The cardholder fields of `customerInfo`. Build with struct update syntax:
 /// `CustomerInfo { sms_code: Some("111111".into()), ..Default::default() }`.
 #[derive(Clone, Default)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CustomerInfo {
     /// `certifTp`: ID type (`01` ID card …).
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub certif_tp: Option<String>,
     /// `certifId`: ID number.
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub certif_id: Option<String>,
     /// `customerNm`: name.
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub customer_nm: Option<String>,
     /// `phoneNo`: the phone the bank has on file.
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub phone_no: Option<PhoneNumber>,
     /// `smsCode`: the SMS code.
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub sms_code: Option<String>,
     /// `pin`: encrypted as a PIN block (needs the card number).
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub pin: Option<Pin>,
     /// `cvn2`.
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub cvn2: Option<Cvn2>,
     /// `expired` (YYMM).
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub expired: Option<CardExpiry>,
 }
 

@@ -50,6 +50,19 @@ impl KeyUpdate {
 }
 
 impl Client {
+    /// The client to go on with after `update`: this one when UnionPay's certificate is
+    /// unchanged, one with the certificate it sent when replaced. Nothing changes on its
+    /// own: the caller stores the PEM and switches.
+    ///
+    /// # Errors
+    /// Certificate errors when the replaced PEM is not a usable encryption certificate.
+    pub fn after_key_update(&self, update: &KeyUpdate) -> Result<Client> {
+        match update {
+            KeyUpdate::Unchanged { .. } => Ok(self.clone()),
+            KeyUpdate::Replaced { pem, .. } => self.with_encryption_cert_pem(pem.as_bytes()),
+        }
+    }
+
     /// Verifies the answer to a key update query 95 and compares UnionPay's encryption
     /// certificate with the configured one. The certificate must chain to the trust
     /// profile's middle and root and be valid at `now` (its CN is not checked: encryption

@@ -7,12 +7,15 @@ mod error;
 mod records;
 
 pub use error::{error_catalogue, invalid_argument, testing_raise_error, AcpError, ErrorInfo};
-pub use records::{CertificateInfo, NotificationReceipt, Pkcs12Info, SignedFields};
+pub use records::{
+    ApiInfo, CertificateInfo, CustomerInfo, NotificationReceipt, Pkcs12Info, SignedFields,
+};
 
-use crate::client::{Api, NextStep, Outcome, PendingReason, Response, TokenPayData};
+use crate::client::{
+    Api, NextStep, Outcome, OutgoingRequest, PendingReason, Response, TokenPayData,
+};
 use crate::file::{ArchiveLimits, NamedFile, Reconciliation};
 use crate::form::Fields;
-use crate::secret::{CardExpiry, Cvn2, PhoneNumber, Pin};
 use crate::time::Timestamp;
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -52,25 +55,6 @@ uniffi::custom_type!(Fields, String, {
             format!("a field map must be an object of strings: {e}"),
         )
     })),
-});
-
-// Cardholder data goes in as text and is validated on the way (the same rules as
-// `PhoneNumber::new` and friends). It never comes back out: no call returns one.
-uniffi::custom_type!(PhoneNumber, String, {
-    lower: |v| v.expose().to_owned(),
-    try_lift: |s| lifted(PhoneNumber::new(s)),
-});
-uniffi::custom_type!(Pin, String, {
-    lower: |v| v.expose().to_owned(),
-    try_lift: |s| lifted(Pin::new(s)),
-});
-uniffi::custom_type!(Cvn2, String, {
-    lower: |v| v.expose().to_owned(),
-    try_lift: |s| lifted(Cvn2::new(s)),
-});
-uniffi::custom_type!(CardExpiry, String, {
-    lower: |v| v.expose().to_owned(),
-    try_lift: |s| lifted(CardExpiry::new(s)),
 });
 
 /// The core's timestamp as a `SystemTime` (a pure conversion; no clock is read).
@@ -212,6 +196,50 @@ pub fn read_reconciliation_archive(
 ) -> FfiResult<Reconciliation> {
     let files = crate::file::read_zip(&zip, &limits.unwrap_or_default())?;
     Ok(crate::file::parse_archive(&files)?)
+}
+
+/// Every product API: its name, and whether it is a browser form (front: build it and
+/// serve its page; never POST it yourself).
+#[uniffi::export]
+pub fn api_catalogue() -> Vec<ApiInfo> {
+    Api::ALL
+        .iter()
+        .map(|a| ApiInfo {
+            name: a.name().to_owned(),
+            front: a.is_front(),
+            money_moving: a.is_money_moving(),
+        })
+        .collect()
+}
+
+/// 503: what to answer UnionPay's notification POST when it verified but could not be
+/// stored; UnionPay sends it again later (spec §2.3).
+#[uniffi::export]
+pub fn notification_reply_retry_later() -> crate::client::NotificationReply {
+    crate::client::NotificationReply::retry_later()
+}
+
+#[uniffi::export]
+impl OutgoingRequest {
+    /// Whether this is a browser form (serve `html`; never POST it yourself).
+    #[uniffi::method(name = "is_front")]
+    pub fn ffi_is_front(&self) -> bool {
+        self.api.is_front()
+    }
+}
+
+/// How the core shows a field map in logs: only what identifies the message (merId,
+/// orderId, txnTime, txnType, txnSubType, respCode, version), every other value elided.
+/// Foreign records print through this where the language lets a class say how it prints.
+#[uniffi::export]
+pub fn fields_for_log(fields: Fields) -> String {
+    format!("{fields:?}")
+}
+
+/// How the core shows `tokenPayData` in logs: the token's last four characters only.
+#[uniffi::export]
+pub fn token_pay_data_for_log(data: TokenPayData) -> String {
+    format!("{data:?}")
 }
 
 /// The `Content-Type` every request body is POSTed with (a form, UTF-8).

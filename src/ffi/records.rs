@@ -2,10 +2,13 @@
 //! what signing computed, and what to answer a notification together with what it was.
 
 use super::error::AcpError;
+use crate::card;
 use crate::client::{Notification, NotificationReply};
 use crate::form::Fields;
 use crate::pki::{Certificate, Pkcs12Contents};
+use crate::secret::{CardExpiry, Cvn2, PhoneNumber, Pin};
 use crate::time::Timestamp;
+use std::sync::Arc;
 
 /// What a certificate says.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -102,5 +105,60 @@ impl NotificationReceipt {
             notification,
             error,
         }
+    }
+}
+
+/// One product API.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ApiInfo {
+    /// Its name (`consume`, `sms_open`, …).
+    pub name: String,
+    /// A browser form: build it and serve its page, never POST it yourself.
+    pub front: bool,
+    /// It moves money: no answer means unknown, never failed.
+    pub money_moving: bool,
+}
+
+/// The cardholder fields of `customerInfo`, validated when made. An object, not a record:
+/// it holds card data, so it never prints its values (the core's `Debug` masks them), and
+/// its card fields are wiped on drop.
+#[derive(Debug, uniffi::Object)]
+pub struct CustomerInfo(pub card::CustomerInfo);
+
+#[uniffi::export]
+impl CustomerInfo {
+    /// `certifTp`, `certifId`, `customerNm`, `phoneNo`, `smsCode`, `pin` (the clear PIN:
+    /// its block needs the card number), `cvn2`, `expired` (YYMM); each optional.
+    #[uniffi::constructor(default(
+        certif_tp = None,
+        certif_id = None,
+        customer_nm = None,
+        phone_no = None,
+        sms_code = None,
+        pin = None,
+        cvn2 = None,
+        expired = None
+    ))]
+    #[allow(clippy::too_many_arguments)] // the eight sub-fields, each by name
+    pub fn new(
+        certif_tp: Option<String>,
+        certif_id: Option<String>,
+        customer_nm: Option<String>,
+        phone_no: Option<String>,
+        sms_code: Option<String>,
+        pin: Option<String>,
+        cvn2: Option<String>,
+        expired: Option<String>,
+    ) -> Result<Arc<Self>, AcpError> {
+        Ok(Arc::new(CustomerInfo(card::CustomerInfo {
+            certif_tp,
+            certif_id,
+            customer_nm,
+            phone_no: phone_no.map(PhoneNumber::new).transpose()?,
+            sms_code,
+            pin: pin.map(Pin::new).transpose()?,
+            cvn2: cvn2.map(Cvn2::new).transpose()?,
+            expired: expired.map(CardExpiry::new).transpose()?,
+        })))
     }
 }

@@ -23,10 +23,10 @@ use unionpay_acp::{
     RandomSource, SignMethod, Verifier,
 };
 
-/// `kind` of `acp_verifier_verify` and `acp_form_parse`: a synchronous answer (raw
+/// `kind` of `acp_verifier_verify` and `acp_danger_form_parse`: a synchronous answer (raw
 /// `k=v&…`, brace-aware, not percent-decoded).
 pub const ACP_BODY_SYNC: u32 = 1;
-/// `kind` of `acp_verifier_verify` and `acp_form_parse`: a notification
+/// `kind` of `acp_verifier_verify` and `acp_danger_form_parse`: a notification
 /// (`application/x-www-form-urlencoded`, percent-decoded).
 pub const ACP_BODY_NOTIFY: u32 = 2;
 
@@ -207,8 +207,7 @@ pub unsafe extern "C" fn acp_sign_fields(
 }
 
 /// Encrypts `plaintext` to UnionPay's encryption certificate `cert` (PEM or DER) with
-/// RSA PKCS#1 v1.5; `*out` is base64. `random`: NULL for the OS random source, otherwise
-/// exactly these bytes are used as the random stream (reproducible tests).
+/// RSA PKCS#1 v1.5, padded with the OS random source; `*out` is base64.
 ///
 /// # Safety
 /// Pointers valid for their lengths; `out` valid.
@@ -218,28 +217,55 @@ pub unsafe extern "C" fn acp_encrypt(
     cert_len: usize,
     plaintext: *const u8,
     len: usize,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_encrypt", || {
+        encrypt(cert, cert_len, plaintext, len, &mut os_rng(), out)
+    })
+}
+
+/// DANGER, tests only: `acp_encrypt` padded with exactly the bytes of `random` (the shared
+/// vectors' fixed randomness). Fixed padding makes the ciphertext guessable: never use it
+/// for card data.
+///
+/// # Safety
+/// Pointers valid for their lengths; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_danger_encrypt_with_random(
+    cert: *const u8,
+    cert_len: usize,
+    plaintext: *const u8,
+    len: usize,
     random: *const u8,
     random_len: usize,
     out: *mut *mut c_char,
 ) -> acp_result {
-    guard("acp_encrypt", || {
-        let out = out_ptr(out, "out")?;
-        let cert = EncryptionCert::parse(bytes(cert, cert_len, "cert")?)?;
-        let plain = bytes(plaintext, len, "plaintext")?;
-        *out = c_string(encrypt_field(
-            &cert,
-            plain,
-            rng(random, random_len).as_mut(),
-        )?);
-        Ok(())
+    guard("acp_danger_encrypt_with_random", || {
+        let mut rng = fixed(random, random_len)?;
+        encrypt(cert, cert_len, plaintext, len, &mut rng, out)
     })
+}
+
+unsafe fn encrypt(
+    cert: *const u8,
+    cert_len: usize,
+    plaintext: *const u8,
+    len: usize,
+    rng: &mut dyn RandomSource,
+    out: *mut *mut c_char,
+) -> Result<(), Error> {
+    let out = out_ptr(out, "out")?;
+    let cert = EncryptionCert::parse(bytes(cert, cert_len, "cert")?)?;
+    let plain = bytes(plaintext, len, "plaintext")?;
+    *out = c_string(encrypt_field(&cert, plain, rng)?);
+    Ok(())
 }
 
 /// Builds a `customerInfo` value from `info` (keys `certifTp`, `certifId`, `customerNm`,
 /// `phoneNo`, `smsCode`, `cvn2`, `expired`, and `encryptedPin`: a PIN block already
 /// encrypted, base64) with `mode` `"encrypted"` (phoneNo, cvn2, expired go in
 /// `encryptedInfo`) or `"plain"`. `cert`: the encryption certificate when something is
-/// encrypted (else NULL, 0); `random` as in `acp_encrypt`.
+/// encrypted (else NULL, 0); encryption pads with the OS random source.
 ///
 /// # Safety
 /// Pointers valid for their lengths; strings NUL-terminated; `out` valid.
@@ -250,11 +276,45 @@ pub unsafe extern "C" fn acp_customer_info_build(
     mode: *const c_char,
     cert: *const u8,
     cert_len: usize,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_customer_info_build", || {
+        customer_info(info, n, mode, cert, cert_len, &mut os_rng(), out)
+    })
+}
+
+/// DANGER, tests only: `acp_customer_info_build` padded with exactly the bytes of
+/// `random` (the shared vectors' fixed randomness); never for card data.
+///
+/// # Safety
+/// Pointers valid for their lengths; strings NUL-terminated; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_danger_customer_info_build_with_random(
+    info: *const acp_kv,
+    n: usize,
+    mode: *const c_char,
+    cert: *const u8,
+    cert_len: usize,
     random: *const u8,
     random_len: usize,
     out: *mut *mut c_char,
 ) -> acp_result {
-    guard("acp_customer_info_build", || {
+    guard("acp_danger_customer_info_build_with_random", || {
+        let mut rng = fixed(random, random_len)?;
+        customer_info(info, n, mode, cert, cert_len, &mut rng, out)
+    })
+}
+
+unsafe fn customer_info(
+    info: *const acp_kv,
+    n: usize,
+    mode: *const c_char,
+    cert: *const u8,
+    cert_len: usize,
+    rng: &mut dyn RandomSource,
+    out: *mut *mut c_char,
+) -> Result<(), Error> {
+    {
         let out = out_ptr(out, "out")?;
         let mode = match text(mode, "mode")? {
             "encrypted" => CustomerInfoMode::Encrypted,
@@ -287,15 +347,10 @@ pub unsafe extern "C" fn acp_customer_info_build(
         } else {
             Some(EncryptionCert::parse(cert)?)
         };
-        let value = ci.build_with_encrypted_pin(
-            mode,
-            cert.as_ref(),
-            encrypted_pin,
-            rng(random, random_len).as_mut(),
-        )?;
+        let value = ci.build_with_encrypted_pin(mode, cert.as_ref(), encrypted_pin, rng)?;
         *out = c_string(value);
         Ok(())
-    })
+    }
 }
 
 /// The ISO 9564 format-0 PIN block of `pin` for card `pan` (8 bytes into `out`;
@@ -383,19 +438,20 @@ pub unsafe extern "C" fn acp_reconciliation_json(
     })
 }
 
-/// Parses a body without verifying it (`ACP_BODY_SYNC` or `ACP_BODY_NOTIFY`), for
-/// diagnostics; never act on what it returns.
+/// DANGER: parses a body WITHOUT verifying it (`ACP_BODY_SYNC` or `ACP_BODY_NOTIFY`), for
+/// diagnostics and the parser vectors; nothing read this way is UnionPay's word: never act
+/// on it (verify with `acp_verifier_verify` or a client).
 ///
 /// # Safety
 /// `body` valid for `len`; `out` valid.
 #[no_mangle]
-pub unsafe extern "C" fn acp_form_parse(
+pub unsafe extern "C" fn acp_danger_form_parse(
     kind: u32,
     body: *const u8,
     len: usize,
     out: *mut *mut acp_fields,
 ) -> acp_result {
-    guard("acp_form_parse", || {
+    guard("acp_danger_form_parse", || {
         let out = out_ptr(out, "out")?;
         let body = bytes(body, len, "body")?;
         let fields = match kind {
@@ -431,10 +487,12 @@ fn arg(msg: &str) -> Error {
 }
 
 /// The random source: fixed bytes when given, the OS otherwise.
-unsafe fn rng(random: *const u8, len: usize) -> Box<dyn RandomSource> {
+unsafe fn fixed(random: *const u8, len: usize) -> Result<FixedRandom, Error> {
     match opt_bytes(random, len) {
-        Some(b) => Box::new(FixedRandom::new(b.to_vec())),
-        None => Box::new(os_rng()),
+        Some(b) if !b.is_empty() => Ok(FixedRandom::new(b.to_vec())),
+        _ => Err(arg(
+            "random must hold the fixed bytes (the OS random source is acp_encrypt's)",
+        )),
     }
 }
 

@@ -26,11 +26,11 @@ impl Client {
     #[uniffi::constructor(default(backend = None))]
     pub fn new(
         settings_json: String,
-        credentials: Credentials,
+        credentials: Arc<Credentials>,
         backend: Option<Backend>,
     ) -> Result<Arc<Self>> {
         let config = Settings::from_json(&settings_json)?
-            .into_config(credentials.to_core()?, self::backend(backend)?)?;
+            .into_config(credentials.to_core(), self::backend(backend)?)?;
         Ok(Arc::new(Client(core::Client::new(config)?)))
     }
 
@@ -44,6 +44,13 @@ impl Client {
         Ok(Arc::new(Client(
             self.0.with_encryption_cert_pem(pem.as_bytes())?,
         )))
+    }
+
+    /// The client to go on with after a key update: this one when UnionPay's certificate
+    /// is unchanged, a new one with the certificate it sent when replaced. Nothing changes
+    /// on its own.
+    pub fn after_key_update(&self, update: KeyUpdate) -> Result<Arc<Client>> {
+        Ok(Arc::new(Client(self.0.after_key_update(&update)?)))
     }
 
     /// `merId`.

@@ -4,9 +4,9 @@
 use crate::host::OsRandom;
 use crate::Result;
 use std::sync::Arc;
-use unionpay_acp::card::{self, CustomerInfo, CustomerInfoMode};
+use unionpay_acp::card::{self, CustomerInfoMode};
 use unionpay_acp::crypto::{default_backend, portable::PortableBackend, CryptoBackend};
-use unionpay_acp::ffi::{CertificateInfo, SignedFields};
+use unionpay_acp::ffi::{CertificateInfo, CustomerInfo, SignedFields};
 use unionpay_acp::secret::{Pan, Pin, SecureKey};
 use unionpay_acp::{Fields, SignMethod, Timestamp};
 
@@ -33,24 +33,33 @@ pub(crate) fn backend(b: Option<Backend>) -> Result<Arc<dyn CryptoBackend>> {
     }
 }
 
-/// What requests are signed with.
-#[derive(Clone, Debug, uniffi::Enum)]
-pub enum Credentials {
+/// What requests are signed with. An object, not a record: a secure key never prints.
+#[derive(Debug, uniffi::Object)]
+pub struct Credentials(unionpay_acp::Credentials);
+
+#[uniffi::export]
+impl Credentials {
     /// signMethod 01: the merchant's key.
-    Rsa { key: Arc<MerchantKey> },
+    #[uniffi::constructor]
+    pub fn rsa(key: Arc<MerchantKey>) -> Arc<Self> {
+        Arc::new(Credentials(unionpay_acp::Credentials::Rsa(key.0.clone())))
+    }
+
     /// signMethod `11` (SHA-256) or `12` (SM3) with the secure key UnionPay issued.
-    SecureKey { sign_method: String, key: String },
+    #[uniffi::constructor]
+    pub fn secure_key(sign_method: String, key: String) -> Result<Arc<Self>> {
+        Ok(Arc::new(Credentials(
+            unionpay_acp::Credentials::SecureKey {
+                method: SignMethod::parse(&sign_method)?,
+                key: SecureKey::new(key)?,
+            },
+        )))
+    }
 }
 
 impl Credentials {
-    pub(crate) fn to_core(&self) -> Result<unionpay_acp::Credentials> {
-        Ok(match self {
-            Credentials::Rsa { key } => unionpay_acp::Credentials::Rsa(key.0.clone()),
-            Credentials::SecureKey { sign_method, key } => unionpay_acp::Credentials::SecureKey {
-                method: SignMethod::parse(sign_method)?,
-                key: SecureKey::new(key.as_str())?,
-            },
-        })
+    pub(crate) fn to_core(&self) -> unionpay_acp::Credentials {
+        self.0.clone()
     }
 }
 
@@ -170,12 +179,12 @@ impl EncryptionCert {
     #[uniffi::method(default(mode = None, pan = None))]
     pub fn customer_info(
         &self,
-        info: CustomerInfo,
+        info: Arc<CustomerInfo>,
         mode: Option<CustomerInfoMode>,
         pan: Option<String>,
     ) -> Result<String> {
         let pan = pan.map(Pan::new).transpose()?;
-        Ok(info.build(
+        Ok(info.0.build(
             mode.unwrap_or(CustomerInfoMode::Encrypted),
             Some(&self.0),
             pan.as_ref(),
@@ -187,11 +196,11 @@ impl EncryptionCert {
     #[uniffi::method(default(mode = None, encrypted_pin = None))]
     pub fn customer_info_with_encrypted_pin(
         &self,
-        info: CustomerInfo,
+        info: Arc<CustomerInfo>,
         mode: Option<CustomerInfoMode>,
         encrypted_pin: Option<String>,
     ) -> Result<String> {
-        Ok(info.build_with_encrypted_pin(
+        Ok(info.0.build_with_encrypted_pin(
             mode.unwrap_or(CustomerInfoMode::Encrypted),
             Some(&self.0),
             encrypted_pin.as_deref(),
@@ -224,13 +233,13 @@ pub fn danger_encrypt_field(
 #[uniffi::export]
 pub fn danger_customer_info(
     cert: Arc<EncryptionCert>,
-    info: CustomerInfo,
+    info: Arc<CustomerInfo>,
     mode: Option<CustomerInfoMode>,
     encrypted_pin: Option<String>,
     random: Vec<u8>,
 ) -> Result<String> {
     let mut rng = unionpay_acp::FixedRandom::new(random);
-    Ok(info.build_with_encrypted_pin(
+    Ok(info.0.build_with_encrypted_pin(
         mode.unwrap_or(CustomerInfoMode::Encrypted),
         Some(&cert.0),
         encrypted_pin.as_deref(),

@@ -19,8 +19,8 @@ pub fn canonical_string(fields: Fields) -> Result<String> {
 
 /// Signs `fields` (they must carry `version`).
 #[uniffi::export]
-pub fn sign_fields(fields: Fields, credentials: Credentials) -> Result<SignedFields> {
-    sign_with(fields, &credentials.to_core()?)
+pub fn sign_fields(fields: Fields, credentials: Arc<Credentials>) -> Result<SignedFields> {
+    sign_with(fields, &credentials.to_core())
 }
 
 /// Verifies messages from UnionPay outside a client: parse → chain → name → validity →

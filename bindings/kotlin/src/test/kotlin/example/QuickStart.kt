@@ -35,7 +35,7 @@ suspend fun quickStart(sandboxUrl: String, fixtures: File): NextStep {
             "trust" to mapOf("roots" to listOf(root), "middles" to listOf(middle)), // or "test" / "production"
             "encryptionCert" to File(fixtures, "enc.pem").readBytes(),
         ),
-        Credentials.Rsa(key),
+        Credentials.rsa(key),
     )
     val run = UUID.randomUUID().toString().replace("-", "").take(16) // orderIds: 8-32 letters and digits, unique
     val backUrl = "$sandboxUrl/_sandbox/sink"                          // your notification endpoint (see below)

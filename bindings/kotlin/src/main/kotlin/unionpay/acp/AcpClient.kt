@@ -9,7 +9,6 @@ import java.time.Duration
 import java.time.Instant
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.future.await
-import uniffi.acp_core.EndpointKind
 import uniffi.acp_core.Endpoints
 import uniffi.acp_core.KeyUpdate
 import uniffi.acp_core.NextStep
@@ -35,7 +34,7 @@ val FORM_CONTENT_TYPE: String = formContentType()
  * (the core's [NextStep]) or [send] (its outcome), then [queryUntilFinal]. Nothing
  * mutates: a key update returns another client.
  *
- * @param core the core's client: `Client(settingsJson(…), Credentials.Rsa(key))`.
+ * @param core the core's client: `Client(settingsJson(…), Credentials.rsa(key))`.
  * @param clock the time every call is made at (default: the system clock).
  * @param timeout how long one POST may take before it counts as no answer.
  */
@@ -124,7 +123,7 @@ class AcpClient(
 
     /** POSTs [request] (the core refuses a front one first: the browser posts it) and returns the core's next step. */
     suspend fun exchange(request: OutgoingRequest): NextStep {
-        if (request.endpoint == EndpointKind.FRONT) nextStep(request, null)
+        if (request.isFront()) nextStep(request, null)
         val answer = post(request)
         return nextStep(request, answer?.first, answer?.second ?: ByteArray(0))
     }
@@ -180,7 +179,7 @@ class AcpClient(
         val next = nextStep(request, answer?.first, answer?.second ?: ByteArray(0))
         if (answer == null || next.outcome() == null) throw TransportException(request, next)
         val update = core.handleKeyUpdate(request, answer.second, clock())
-        return update to if (update is KeyUpdate.Replaced) withEncryptionCertPem(update.pem) else this
+        return update to AcpClient(core.afterKeyUpdate(update), clock, timeout, http)
     }
 
     private suspend fun api(name: String, params: Array<out Pair<String, Any>>) = call(name, params.toMap())

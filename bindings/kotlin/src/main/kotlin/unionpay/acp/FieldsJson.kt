@@ -35,9 +35,11 @@ object FieldsJson {
         out.append('"')
     }
 
-    /** Parses what [encode] (or the Rust side) wrote. */
+    /** Parses what [encode] (or the Rust side) wrote; the map prints as the core logs it. */
     @JvmStatic
-    fun decode(text: String): Map<String, String> {
+    fun decode(text: String): Map<String, String> = LoggedFields(parse(text))
+
+    private fun parse(text: String): Map<String, String> {
         val p = Parser(text)
         val map = LinkedHashMap<String, String>()
         p.ws(); p.expect('{'); p.ws()
@@ -97,4 +99,16 @@ object FieldsJson {
             }
         }
     }
+}
+
+/**
+ * A field map the core sent: a plain read-only map that prints as the core shows fields
+ * in logs ([uniffi.acp_core.fieldsForLog]: only what identifies the message), because the
+ * generated records (`Response`, `OutgoingRequest`) print their maps and those hold tokens
+ * that pay like card numbers.
+ */
+private class LoggedFields(private val map: Map<String, String>) : Map<String, String> by map {
+    override fun toString(): String = uniffi.acp_core.fieldsForLog(map)
+    override fun equals(other: Any?): Boolean = map == other
+    override fun hashCode(): Int = map.hashCode()
 }

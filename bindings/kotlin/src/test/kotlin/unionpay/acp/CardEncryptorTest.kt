@@ -19,12 +19,12 @@ class CardEncryptorTest {
         CardEncryptor(encPem).use { enc ->
             assertEquals("7000000000021", enc.certId)
             val accNo = enc.encryptPan("6221558812340000")
-            assertEquals("6221558812340000", String(gateway.decryptField(accNo)))
+            assertEquals("6221558812340000", gateway.decryptText(accNo))
             val info = enc.customerInfo(CustomerInfo(phoneNo = "13552535506", cvn2 = "123", expired = "2311", smsCode = "111111"))
             val decoded = String(java.util.Base64.getDecoder().decode(info))
             assertTrue(decoded.startsWith("{smsCode=111111&encryptedInfo="), decoded)
             val encrypted = decoded.substringAfter("encryptedInfo=").removeSuffix("}")
-            assertEquals("phoneNo=13552535506&cvn2=123&expired=2311", String(gateway.decryptField(encrypted)))
+            assertEquals("phoneNo=13552535506&cvn2=123&expired=2311", gateway.decryptText(encrypted))
         }
     }
 

@@ -50,7 +50,7 @@ class ConformanceTest {
                 "trust" to mapOf("roots" to listOf(read("fixtures/sandbox/root.pem")), "middles" to listOf(read("fixtures/sandbox/middle.pem"))),
                 "encryptionCert" to read("fixtures/sandbox/enc.pem"),
             ),
-            Credentials.Rsa(MerchantKey.fromPkcs12(read("fixtures/sandbox/merchant.pfx"), "000000")),
+            Credentials.rsa(MerchantKey.fromPkcs12(read("fixtures/sandbox/merchant.pfx"), "000000")),
             clock = clock,
             timeout = Duration.ofMillis(5000),
         )

@@ -50,11 +50,11 @@ class ErrorsTest {
     fun settingsAreTheCores() {
         // The core reads the settings JSON: an unknown name is its error 1005, not Kotlin's.
         val settings = settingsJson("merId" to "777290058110097", "environment" to "test", "trust" to "test", "colour" to "blue")
-        val e = assertThrows<AcpException.InvalidInput> { Client(settings, Credentials.SecureKey("11", "88888888")) }
+        val e = assertThrows<AcpException.InvalidInput> { Client(settings, Credentials.secureKey("11", "88888888")) }
         assertEquals(1005u, e.code)
         assertTrue("colour" in e.detail, e.detail)
         val ok = AcpClient(settingsJson("merId" to "777290058110097", "environment" to "test", "trust" to "test",
-            "orderIdMaxLen" to 40, "verifyCerts500" to emptyList<ByteArray>()), Credentials.SecureKey("11", "88888888"))
+            "orderIdMaxLen" to 40, "verifyCerts500" to emptyList<ByteArray>()), Credentials.secureKey("11", "88888888"))
         assertEquals("777290058110097", ok.merId)
         assertEquals("{\"k\":\"a\\\"b\",\"n\":[1,true,null]}", settingsJson("k" to "a\"b", "n" to listOf(1, true, null)))
     }

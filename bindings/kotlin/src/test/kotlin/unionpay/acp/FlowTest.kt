@@ -37,6 +37,7 @@ class FlowTest {
     private val fixtures = TESTS.resolve("fixtures/sandbox")
     private lateinit var listener: HttpServer
     private val notes = LinkedBlockingQueue<Notification>()
+    private val bodies = java.util.concurrent.CopyOnWriteArrayList<ByteArray>()
     private lateinit var client: AcpClient
 
     @BeforeAll
@@ -50,11 +51,13 @@ class FlowTest {
                 "trust" to mapOf("roots" to listOf(read("fixtures/sandbox/root.pem")), "middles" to listOf(read("fixtures/sandbox/middle.pem"))),
                 "encryptionCert" to read("fixtures/sandbox/enc.pem"),
             ),
-            Credentials.Rsa(MerchantKey.fromPkcs12(read("fixtures/sandbox/merchant.pfx"), "000000")),
+            Credentials.rsa(MerchantKey.fromPkcs12(read("fixtures/sandbox/merchant.pfx"), "000000")),
         )
         listener = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0).apply {
             createContext("/unionpay/back") { ex ->
-                val receipt = runBlocking { example.onBackNotification(client, ex.requestBody.readAllBytes()) { notes.put(it) } }
+                val raw = ex.requestBody.readAllBytes()
+                bodies.add(raw)
+                val receipt = runBlocking { example.onBackNotification(client, raw) { notes.put(it) } }
                 val body = receipt.reply.body.toByteArray()
                 ex.sendResponseHeaders(receipt.reply.status.toInt(), body.size.toLong())
                 ex.responseBody.use { it.write(body) }
@@ -108,6 +111,12 @@ class FlowTest {
         assertNotNull(note, "no notification reached the listener")
         assertTrue(note!!.success && client.matches(note, paid.request))
         assertEquals(1000uL, note.txnAmt)
+        // A verified notification that cannot be stored: the core's 503, so UnionPay resends it.
+        var failure: Exception? = null
+        val again = NotificationReceiver(client) { failure = it }.receive(bodies.last()) { throw IllegalStateException("disk full") }
+        assertEquals(503, again.reply.status.toInt())
+        assertNotNull(again.notification)
+        assertTrue(failure is IllegalStateException)
         val next = client.nextStepAfterNotification(paid.request, note)
         assertTrue(next is NextStep.Query)
         val final = client.queryUntilFinal(next)
@@ -124,7 +133,7 @@ class FlowTest {
         val (update, same) = client.keyUpdateQuery("orderId" to orderId("KEY"))
         assertTrue(update is KeyUpdate.Unchanged, update.toString())
         assertEquals("7000000000021", (update as KeyUpdate.Unchanged).certId)
-        assertTrue(same === client)
+        assertEquals(client.encryptionCertId, same.encryptionCertId)
 
         val clock = sandbox!!.get("/_sandbox/clock")
         val settleDate = Regex("\"clearingDate\"\\s*:\\s*\"(\\d+)\"").find(clock)!!.groupValues[1].takeLast(4)
@@ -157,7 +166,7 @@ class FlowTest {
                 "merId" to "777290058110097", "environment" to mapOf("baseUrl" to "http://127.0.0.1:9"), "trust" to "test",
                 "encryptionCert" to read("fixtures/sandbox/enc.pem"),
             ),
-            Credentials.SecureKey("11", "88888888"), timeout = Duration.ofSeconds(2),
+            Credentials.secureKey("11", "88888888"), timeout = Duration.ofSeconds(2),
         )
         val smsOnly = assertThrows<TransportException> { runBlocking { closed.smsOpen("orderId" to orderId("SMS"), "accNo" to "6216261000000000018", "phoneNo" to "13552535506") } }
         assertTrue(smsOnly.next is NextStep.Stop && (smsOnly.next as NextStep.Stop).reason == StopReason.NO_ANSWER)
