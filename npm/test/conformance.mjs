@@ -5,7 +5,6 @@
 // Prints `conformance js: N passed, M failed`; exits non-zero on a failure.
 //
 //   node npm/test/conformance.mjs      (ACP_BIN = the acp binary; default target/release/acp)
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -27,37 +26,14 @@ try {
 }
 const { AcpError, Client, FORM_CONTENT_TYPE, readReconciliationArchive } = acp;
 
-/** `acp sandbox --port 0 --notify-speed 1200`: resolves `{ base, stop }`. */
+/** `acp sandbox --port 0 --notify-speed 1200` (the test helper's): resolves `{ base, stop }`. */
 async function startSandbox() {
   const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
   const bin = process.env.ACP_BIN || path.join(targetDir, 'release/acp');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: cargo build --release -p acp-cli (or set ACP_BIN)`);
-  const child = spawn(bin, ['sandbox', '--port', '0', '--bind', '127.0.0.1', '--exit-on-eof', '--notify-speed', '1200'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const base = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(out.slice(0, nl).trim());
-    });
-    child.once('exit', (code) => reject(new Error(`acp sandbox exited (${code}): ${stderr}`)));
-    child.once('error', reject);
-  });
-  return {
-    base,
-    stop: async () => {
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
-      clearTimeout(timer);
-    },
-  };
+  const { startSandbox: spawnSandbox } = await import('./sandbox.mjs');
+  const { baseUrl, stop } = await spawnSandbox({ bin, notifySpeed: 1200 });
+  return { base: baseUrl, stop };
 }
 
 class StepError extends Error {}

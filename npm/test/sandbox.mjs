@@ -12,9 +12,14 @@ export const SKIP_WITHOUT_SANDBOX = ACP_BIN
   ? false
   : 'the acp binary (acp sandbox) is absent: run npm/test.sh, or set ACP_BIN=path/to/acp';
 
-/** Starts `acp sandbox --port 0` on 127.0.0.1; resolves `{ baseUrl, stop }`. */
-export async function startSandbox() {
-  const child = spawn(ACP_BIN, ['sandbox', '--port', '0', '--bind', '127.0.0.1', '--exit-on-eof', '--notify-speed', '600'], {
+/**
+ * Starts `acp sandbox --port 0` on 127.0.0.1 (`bin`: the acp binary, default ACP_BIN;
+ * `notifySpeed`: how much faster than real time notifications are retried); resolves
+ * `{ baseUrl, stop }`.
+ */
+export async function startSandbox({ bin = ACP_BIN, notifySpeed = 600 } = {}) {
+  const args = ['sandbox', '--port', '0', '--bind', '127.0.0.1', '--exit-on-eof', '--notify-speed', String(notifySpeed)];
+  const child = spawn(bin, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import httpx
+from sandbox_process import spawn_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
@@ -324,19 +325,7 @@ def start_sandbox() -> tuple[str, subprocess.Popen[str]]:
     binary = Path(os.environ.get("ACP_BIN") or target / "release" / "acp")
     if not binary.exists():
         raise RuntimeError(f"{binary} is missing: cargo build --release -p acp-cli (or set ACP_BIN)")
-    proc = subprocess.Popen(
-        [str(binary), "sandbox", "--port", "0", "--bind", "127.0.0.1", "--exit-on-eof", "--notify-speed", "1200"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.readline().strip()
-    if not first.startswith("http"):
-        proc.kill()
-        raise RuntimeError(f"acp sandbox did not print its URL: {first!r}")
-    return first.rstrip("/"), proc
+    return spawn_sandbox(binary, "--exit-on-eof", "--notify-speed", "1200")
 
 
 def stop_sandbox(proc: subprocess.Popen[str]) -> None:

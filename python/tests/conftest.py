@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
+from sandbox_process import spawn_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 TESTS = REPO / "tests"
@@ -97,19 +98,9 @@ def sandbox() -> Iterator[Sandbox]:
     binary = acp_binary()
     if binary is None or not binary.exists():
         pytest.skip("the acp binary (cargo build -p acp-cli) is absent: no sandbox flow")
-    proc = subprocess.Popen(
-        [str(binary), "sandbox", "--port", "0", "--bind", "127.0.0.1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.readline().strip()
-    if not first.startswith("http"):
-        proc.kill()
-        raise RuntimeError(f"acp sandbox did not print its URL: {first!r}")
+    url, proc = spawn_sandbox(binary)
     try:
-        yield Sandbox(first.rstrip("/"), proc)
+        yield Sandbox(url, proc)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
