@@ -44,16 +44,23 @@ fn same_certificate_is_unchanged() {
             ("encryptPubKeyCert", &pem),
         ],
     );
-    match c.handle_key_update(&req, &body, now()).unwrap() {
+    let update = c.handle_key_update(&req, &body, now()).unwrap();
+    match &update {
         KeyUpdate::Unchanged {
             cert_id,
             next_check_at,
         } => {
             assert_eq!(cert_id, ENC_CERT_ID);
-            assert_eq!(next_check_at, now().plus_seconds(86_400));
+            assert_eq!(*next_check_at, now().plus_seconds(86_400));
         }
         other => panic!("{other:?}"),
     }
+    // Going on after an unchanged update keeps the certificate.
+    let same = c.after_key_update(&update).unwrap();
+    assert_eq!(
+        same.config().encryption_cert.as_ref().unwrap().cert_id(),
+        ENC_CERT_ID
+    );
     // handle_response reads the same answer as a plain success.
     assert!(c.handle_response(&req, &body, now()).unwrap().is_success());
 }
@@ -73,6 +80,16 @@ fn new_certificate_is_replaced_and_used_after_rebuilding() {
     );
     let update = c.handle_key_update(&req, &body, now()).unwrap();
     assert_eq!(update.next_check_at(), now().plus_seconds(86_400));
+    assert_eq!(
+        c.after_key_update(&update)
+            .unwrap()
+            .config()
+            .encryption_cert
+            .as_ref()
+            .unwrap()
+            .cert_id(),
+        ENC2_CERT_ID
+    );
     let KeyUpdate::Replaced {
         cert_id,
         pem: got_pem,
