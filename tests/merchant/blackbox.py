@@ -14,7 +14,6 @@ reconciliation and prints one line:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
