@@ -9,17 +9,66 @@ import { Worker } from './worker.mjs';
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
-/** The system clock, or (tests) the sandbox's, whose time the tests move: epoch ms. */
-export function makeClock(url) {
-  if (!url) return async () => Date.now();
-  return async () => {
-    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-    if (!res.ok) throw new Error(`the clock at ${url} answered ${res.status}`);
-    return Number((await res.json()).unix) * 1000;
+/**
+ * `fetch` with at most `limit` requests under way; the others wait their turn (or their
+ * signal). A gateway takes so many connections at once (the sandbox 64): a burst of
+ * payments queues here instead of being turned away.
+ */
+export function limitedFetch(limit, inner = globalThis.fetch) {
+  let running = 0;
+  const waiting = [];
+  const release = () => {
+    running--;
+    waiting.shift()?.();
+  };
+  return async (url, init = {}) => {
+    if (running >= limit) {
+      await new Promise((resolve, reject) => {
+        const go = () => {
+          init.signal?.removeEventListener('abort', abort);
+          resolve();
+        };
+        const abort = () => {
+          const i = waiting.indexOf(go);
+          if (i >= 0) waiting.splice(i, 1);
+          reject(init.signal.reason);
+        };
+        init.signal?.addEventListener('abort', abort, { once: true });
+        waiting.push(go);
+      });
+    }
+    running++;
+    try {
+      const res = await inner(url, init);
+      // The body is read by the caller: hold the slot until it is.
+      const body = await res.arrayBuffer();
+      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+    } finally {
+      release();
+    }
   };
 }
 
-export function makeClient(config) {
+/** The system clock, or (tests) the sandbox's, whose time the tests move: epoch ms. */
+export function makeClock(url, fetcher = globalThis.fetch) {
+  if (!url) return async () => Date.now();
+  return async () => {
+    let last;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const res = await fetcher(url, { signal: AbortSignal.timeout(5000) });
+        if (res.ok) return Number((await res.json()).unix) * 1000;
+        last = new Error(`the clock at ${url} answered ${res.status}`);
+      } catch (e) {
+        last = e;
+      }
+      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+    }
+    throw last;
+  };
+}
+
+export function makeClient(config, fetcher = globalThis.fetch) {
   const certs = config.trustPem.match(PEM) ?? [];
   if (certs.length < 2) throw new Error('merchant-service: ACP_TRUST_PEM must hold the root and the middle certificate');
   return new Client({
@@ -30,6 +79,7 @@ export function makeClient(config) {
     password: config.key.password,
     encryptionCert: config.encCert,
     timeoutMs: 10_000,
+    fetch: fetcher,
   });
 }
 
@@ -39,10 +89,11 @@ export function makeClient(config) {
  */
 export async function createService(config, { log = (msg) => console.error(msg) } = {}) {
   const db = await openDatabase(config.databaseUrl);
-  const clock = makeClock(config.clockUrl);
-  const client = makeClient(config);
-  let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
-  const payments = new Payments({ db, client, clock, publicUrl });
+  // One queue for everything sent to the gateway (and, in tests, its clock).
+  const fetcher = limitedFetch(config.gatewayConnections ?? 32);
+  const clock = makeClock(config.clockUrl, fetcher);
+  const client = makeClient(config, fetcher);
+  const payments = new Payments({ db, client, clock, publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.port}` });
   const worker = new Worker(payments, { intervalMs: config.workerIntervalMs, log });
   // No request logging: bodies carry tokens and SMS codes.
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
@@ -128,7 +179,6 @@ export async function createService(config, { log = (msg) => console.error(msg) 
       const address = await app.listen({ host: '127.0.0.1', port: config.port });
       if (!config.publicUrl && config.port === 0) {
         // Port 0: backUrl can only name the port now.
-        publicUrl = address;
         payments.backUrl = `${address}/notify`;
       }
       worker.start();

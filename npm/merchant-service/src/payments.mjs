@@ -430,7 +430,8 @@ function refundView(r) {
 /** One line of an order's history for a step. */
 function describe(row, what, step) {
   const o = step.outcome;
-  const answer = o ? `${o.name} (${o.decisiveCode}${o.decisiveMsg ? ` ${o.decisiveMsg}` : ''})` : 'no usable answer';
+  const reason = o?.pendingReason ? `, ${o.pendingReason}` : '';
+  const answer = o ? `${o.name}${reason} (${o.decisiveCode}${o.decisiveMsg ? ` ${o.decisiveMsg}` : ''})` : 'no usable answer';
   const next =
     step.step === 'final'
       ? 'final'
