@@ -107,13 +107,19 @@ export async function startPostgres() {
   const data = join(dir, 'data');
   run(`${PG_BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
-  run(`${PG_BIN}/pg_ctl`, [
-    '-D', data, '-l', join(dir, 'log'), '-w', '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`,
-    'start',
-  ]);
+  const start = () =>
+    run(`${PG_BIN}/pg_ctl`, [
+      '-D', data, '-l', join(dir, 'log'), '-w', '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`,
+      'start',
+    ]);
+  start();
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    /** Stops the server (the service's database goes away) … */
+    pause: () => run(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop']),
+    /** … and starts it again on the same port. */
+    resume: start,
     async stop() {
       try {
         run(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'immediate', '-w', 'stop']);

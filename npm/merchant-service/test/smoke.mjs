@@ -3,7 +3,7 @@
 // same refundId is one refund; a refund over the paid amount is refused; a notification
 // POSTed again is answered 200 and booked once; a kill -9 while the consume is unanswered
 // is recovered from the outbox (queried, not sent again); the day's reconciliation is
-// clean. `node --test test/` (ACP_BIN: the acp binary; default the workspace's build).
+// clean. On PostgreSQL the database is stopped under a notification: 503, retry later. `node --test test/` (ACP_BIN: the acp binary; default the workspace's build).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -13,7 +13,7 @@ import {
 
 const SKIP_WITHOUT_SANDBOX = ACP_BIN ? false : 'no acp binary: build it (cargo build -p acp-cli) or set ACP_BIN';
 
-async function scenario(t, databaseUrl) {
+async function scenario(t, databaseUrl, { database = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'merchant-smoke-'));
   const sandbox = await startSandbox();
   t.after(async () => {
@@ -85,6 +85,22 @@ async function scenario(t, databaseUrl) {
     const ledger = await sandbox.get('/_sandbox/state');
     const refunds = JSON.stringify(ledger).split(`"${refundId}"`).length - 1;
     assert.ok(refunds >= 1, 'the sandbox knows the refund');
+    // Ten refunds of 100 at once, each with its own refundId and each retried once at the
+    // same time: 700 fen were left, so seven refunds exist, whatever the interleaving.
+    const ids = Array.from({ length: 10 }, () => newId('RC'));
+    const answers = await Promise.all(
+      [...ids, ...ids].map((id) => api('POST', `/orders/${orderId}/refunds`, { refundId: id, amountFen: 100 })),
+    );
+    const accepted = new Set(answers.filter((a) => a.status === 201 || a.status === 200).map((a) => a.json.refundId));
+    assert.equal(accepted.size, 7, JSON.stringify(answers.map((a) => a.status)));
+    assert.equal(answers.filter((a) => a.status === 201).length, 7);
+    assert.ok(answers.filter((a) => a.status === 409).every((a) => a.json.error === 'refund_exceeds_paid'));
+    const all = await until('the refunds final', async () => {
+      const { json } = await api('GET', `/orders/${orderId}`);
+      return json.refunds.every((r) => r.state === 'succeeded') && json;
+    });
+    assert.equal(all.refunds.length, 8);
+    assert.equal(all.refundedFen, 1000);
     const unpaid = await api('POST', '/orders', { orderId: newId('UNP'), amountFen: 500, token });
     const refused = await api('POST', `/orders/${unpaid.json.orderId}/refunds`, { refundId: newId('RF'), amountFen: 1 });
     assert.equal(refused.json.error, 'not_refundable');
@@ -115,6 +131,31 @@ async function scenario(t, databaseUrl) {
     });
     assert.equal(tampered.status, 400);
     assert.equal((await api('GET', `/orders/${orderId}`)).json.state, 'succeeded');
+    if (!database) return;
+    // The database goes away: not stored, so the answer asks UnionPay to send it again.
+    database.pause();
+    try {
+      const res = await fetch(`${service.url}/notify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: sent.body,
+      });
+      assert.equal(res.status, 503);
+      assert.equal(await res.text(), 'retry later');
+    } finally {
+      database.resume();
+    }
+    const res = await until('the service is back on its database', async () => {
+      const r = await fetch(`${service.url}/notify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: sent.body,
+      });
+      return r.status === 200 && r;
+    });
+    assert.equal(res.status, 200);
+    const back = (await api('GET', '/stats')).json;
+    assert.equal(back.notificationsBooked, after.notificationsBooked);
   });
 
   await t.test('kill -9 while the consume is unanswered: recovered from the outbox, not sent again', async () => {
@@ -154,7 +195,7 @@ async function scenario(t, databaseUrl) {
     assert.equal(res.status, 200, res.text);
     assert.equal(res.json.settleDate, settleDate);
     assert.equal(res.json.clean, true, JSON.stringify(res.json, null, 1));
-    assert.ok(res.json.summary.matched >= 3, JSON.stringify(res.json, null, 1)); // two consumes, one refund
+    assert.ok(res.json.summary.matched >= 10, JSON.stringify(res.json, null, 1)); // two consumes, eight refunds
     assert.ok(res.json.lines.some((l) => l.orderId === orderId && l.verdict === 'matched'));
     assert.deepEqual((await service.api('GET', `/days/${settleDate}`)).json, res.json);
     const page = await service.api('GET', `/status/days/${settleDate}`);
@@ -170,5 +211,5 @@ test('merchant service on SQLite', { skip: SKIP_WITHOUT_SANDBOX, timeout: 180_00
 test('merchant service on PostgreSQL', { skip: SKIP_WITHOUT_SANDBOX || SKIP_WITHOUT_POSTGRES || false, timeout: 180_000 }, async (t) => {
   const pg = await startPostgres();
   t.after(() => pg.stop());
-  await scenario(t, () => pg.url);
+  await scenario(t, () => pg.url, { database: pg });
 });
