@@ -178,6 +178,10 @@ async function scenario(t, databaseUrl, { database = null } = {}) {
     assert.equal(order.state, 'succeeded', JSON.stringify(order));
     const stats = (await service.api('GET', '/stats')).json;
     assert.equal(stats.requestsSent, before.requestsSent, 'the consume was not sent again');
+    const consumes = (await sandbox.get('/_sandbox/state')).txns.filter(
+      (x) => (x.order_id ?? x.orderId) === id && (x.txn_type ?? x.txnType) === '01',
+    );
+    assert.equal(consumes.length, 1, 'one consume in the sandbox ledger');
     assert.ok(stats.queriesSent > before.queriesSent);
     const page = await service.api('GET', `/status/orders/${id}`);
     assert.equal(page.status, 200);
