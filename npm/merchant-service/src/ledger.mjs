@@ -2,6 +2,9 @@
 // query object (`db.tx(async (q) => …)`). Rows come back with the columns' names.
 import { randomUUID } from 'node:crypto';
 
+/** A unique id that sorts by creation time (the process clock's milliseconds first). */
+const sortableId = () => `${String(Date.now()).padStart(15, '0')}-${randomUUID()}`;
+
 export const COUNTERS = [
   'notificationsReceived',
   'notificationsBooked',
@@ -58,7 +61,7 @@ export async function ordersForBooks(q, settleDate) {
 
 /** Inserts a request about to be sent (status `outbox`); its id. */
 export async function insertRequest(q, { orderId, kind, refundId = null, request, now }) {
-  const id = randomUUID();
+  const id = sortableId();
   await q.run(
     `INSERT INTO requests (id, order_id, kind, refund_id, request, status, attempts, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'outbox', 0, ?, ?)`,
@@ -175,7 +178,7 @@ let seq = 0;
 export async function event(q, orderId, now, text) {
   seq = (seq + 1) % 1000;
   await q.run('INSERT INTO events (id, order_id, at, seq, text) VALUES (?, ?, ?, ?, ?)', [
-    randomUUID(),
+    sortableId(),
     orderId,
     now,
     Date.now() * 1000 + seq,

@@ -200,7 +200,7 @@ export class Payments {
       }
       if (!(await L.updateRequest(q, id, now, values))) return;
       const orderId = await this.#propagate(q, row, result, values, now);
-      await L.event(q, orderId, now, describe(row, what, step));
+      await L.event(q, orderId, now, describe(row, what, step, sent !== null));
     });
   }
 
@@ -248,7 +248,7 @@ export class Payments {
     });
     for (const row of orphans) {
       const step = this.client.nextStep(row.request, null, { now: await this.clock() });
-      await this.apply(row.id, step, { what: `${row.kind} found in the outbox after a restart (no answer known)` });
+      await this.apply(row.id, step, { what: `${row.kind} found in the outbox after a restart (its answer is unknown)` });
     }
     return orphans.length;
   }
@@ -270,7 +270,8 @@ export class Payments {
       if (!(e instanceof Error)) throw e;
       step = this.client.nextStep(query, null, { now: await this.clock() });
     }
-    await this.apply(row.id, step, { sent: 'queriesSent', what: `status query ${query.attempt}` });
+    const label = row.kind === 'refund' ? `refund ${row.refund_id}` : row.kind;
+    await this.apply(row.id, step, { sent: 'queriesSent', what: `${label}: status query ${query.attempt}` });
   }
 
   // ---- notifications
@@ -319,7 +320,7 @@ export class Payments {
     for (const row of matching) {
       try {
         await this.apply(row.id, this.client.nextStepAfterNotification(row.request, n, { now: nowMs }), {
-          what: 'after the notification',
+          what: `${row.kind === 'refund' ? `refund ${row.refund_id}` : row.kind}: confirming the notification`,
         });
       } catch {
         // Booked and answered; the worker's schedule still holds the request.
@@ -432,8 +433,8 @@ function refundView(r) {
   };
 }
 
-/** One line of an order's history for a step. */
-function describe(row, what, step) {
+/** One line of an order's history for a step (`posted`: after a POST, with what came back). */
+function describe(row, what, step, posted) {
   const o = step.outcome;
   const reason = o?.pendingReason ? `, ${o.pendingReason}` : '';
   const answer = o ? `${o.name}${reason} (${o.decisiveCode}${o.decisiveMsg ? ` ${o.decisiveMsg}` : ''})` : 'no usable answer';
@@ -444,5 +445,5 @@ function describe(row, what, step) {
         ? `status query ${step.query.attempt} at ${hhmmss(step.at)}`
         : `stop: ${step.reason}`;
   const label = row.kind === 'refund' ? `refund ${row.refund_id}` : row.kind;
-  return `${what || label}: ${answer}; next: ${next}`;
+  return posted ? `${what || label}: ${answer}; next: ${next}` : `${what || label}; next: ${next}`;
 }
