@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 FUZZ_SECONDS ?= 20
 # The reference merchant services the black-box suite drives.
-MERCHANT_SERVICES ?= python
+MERCHANT_SERVICES ?= python node
 
 .PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance merchant-test bench errors-json
 

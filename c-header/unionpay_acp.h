@@ -913,6 +913,12 @@ acp_result acp_notification_json(const acp_notification *notification, char **ou
 bool acp_notification_matches(const acp_notification *notification, const acp_request *request);
 
 /**
+ * The HTTP status to answer a verified notification with when storing it failed, so
+ * that UnionPay sends it again (the core's retry-later reply: 503).
+ */
+uint16_t acp_notification_retry_later_status(void);
+
+/**
  * Whether the notification reports a success (respCode 00 or A6). A verified
  * notification is not automatically a success.
  *

@@ -52,6 +52,7 @@ fn the_official_sample_against_books_that_agree_is_clean() {
         .collect();
     let report = reconcile(&books, &file);
     assert!(report.is_clean(), "{report:?}");
+    assert!(report.clean);
     assert_eq!(report.summary.matched as usize, file.zm.len());
     assert_eq!(report.lines.len(), file.zm.len());
     assert_eq!(report.lines[0].order_id, "10078087");
@@ -108,6 +109,28 @@ fn every_verdict() {
     assert_eq!(verdict("LOST00001"), Some(Verdict::MissingInBooks));
     assert_eq!(verdict("REFUND0001"), Some(Verdict::Matched));
     assert!(!report.is_clean());
+    assert!(!report.clean);
+
+    // Where the file decides, the books follow it; where it cannot, nobody guesses.
+    let resolution = |order: &str| {
+        report
+            .lines
+            .iter()
+            .find(|l| l.order_id == order)
+            .and_then(|l| l.resolution)
+    };
+    assert_eq!(resolution("UNKNOWN0001"), Some(BookState::Succeeded));
+    assert_eq!(resolution("FAILED0001"), Some(BookState::Succeeded));
+    assert_eq!(resolution("PENDING01"), Some(BookState::Failed));
+    for undecided in [
+        "PAID0001",
+        "SHORT0001",
+        "GONE00001",
+        "DECLINED1",
+        "LOST00001",
+    ] {
+        assert_eq!(resolution(undecided), None, "{undecided}");
+    }
 
     // Books first, in their order; then what only the file has.
     assert_eq!(report.lines.len(), books.len() + 1);
@@ -227,6 +250,9 @@ fn books_and_the_report_as_the_cores_json() {
     assert_eq!(json["lines"][1]["verdict"], "unknown_not_in_file");
     assert_eq!(json["lines"][1]["bookState"], "unknown");
     assert_eq!(json["summary"]["unknownNotInFile"], 1);
+    assert_eq!(json["lines"][0]["resolution"], serde_json::Value::Null);
+    assert_eq!(json["lines"][1]["resolution"], "failed");
+    assert_eq!(json["clean"], false);
     let bad = books_from_json(r#"[{"orderId":"X","txnType":"01","amountFen":1,"state":"paid"}]"#);
     assert_eq!(
         bad.unwrap_err().code(),

@@ -61,6 +61,8 @@ static acp_notification *notification(acp_client *client, inbox *in, int n, cons
     if (!body) return NULL;
     acp_result rc = acp_client_receive_notification(client, (const uint8_t *)body, len, now(), &reply, &note);
     CHECK(rc == ACP_RESULT_OK && reply == 200, "receive notification %d (reply %u): %s", n, reply, last_error());
+    /* Had storing it failed: the core's retry-later status, so that UnionPay sends it again. */
+    CHECK(acp_notification_retry_later_status() == 503, "retry-later status %u", acp_notification_retry_later_status());
     if (!note) return NULL;
     CHECK(acp_notification_success(note), "notification %d is not a success", n);
     CHECK(acp_notification_matches(note, about), "notification %d does not match its request", n);

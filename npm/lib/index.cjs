@@ -750,8 +750,9 @@ class Client {
 
   /**
    * UnionPay's POST to backUrl, from its raw body: `{ status, body }` is what to answer
-   * (200 once it verified: answer it only after storing the notification; 503 if storing
-   * failed), `notification` the verified notification or null, `error` the AcpError.
+   * (200 once it verified: answer it only after storing the notification), `retryLater`
+   * what to answer instead when storing it failed (503: UnionPay sends it again),
+   * `notification` the verified notification or null, `error` the AcpError.
    */
   receiveNotification(rawBody, options = {}) {
     const r = call(() => this.#core.receiveNotification(notificationBytes(rawBody), seconds(options.now)));
@@ -761,6 +762,7 @@ class Client {
       body: r.body,
       notification: n ? new Notification(n) : null,
       error: r.error ? toAcpError(r.error) : null,
+      retryLater: notificationReplyRetryLater(),
     });
   }
 
@@ -990,6 +992,12 @@ const danger = Object.freeze({
   build: (client, api, params, options = {}) => buildWithRandom(client, api, params, options),
 });
 
+/** What to answer a verified notification with when it could not be stored, so that
+ * UnionPay sends it again (the core's retry-later reply: 503). */
+function notificationReplyRetryLater() {
+  return Object.freeze({ status: core.notificationRetryLaterStatus(), body: core.notificationRetryLaterBody() });
+}
+
 module.exports = {
   Client,
   AcpError,
@@ -1002,6 +1010,7 @@ module.exports = {
   Verifier,
   readRawBody,
   requestFromJson,
+  notificationReplyRetryLater,
   readReconciliationArchive,
   signFields,
   buildCustomerInfo,

@@ -161,7 +161,12 @@ export interface ReconciliationReport {
     fileAmountFen: number | null;
     bookState: BookState | null;
     original: { queryId: string; orderId: string | null; inFile: boolean } | null;
+    /** What the books should now say where the file decides it (see the README): `succeeded` for a
+     * settled line, `failed` for an unknown one absent once its query schedule is used up. */
+    resolution: BookState | null;
   }[];
+  /** Every line consistent: nothing for the merchant to do. */
+  clean: boolean;
   summary: {
     matched: number; failedAsBooked: number; amountMismatch: number; settledButBookedFailed: number;
     settledWhileUnknown: number; missingInFile: number; unknownNotInFile: number; missingInBooks: number;
@@ -244,6 +249,8 @@ export type Exchange = { status: number; body: BytesLike } | null;
 export interface ReceivedNotification {
   readonly status: number;
   readonly body: string;
+  /** What to answer instead when the verified notification could not be stored (503: UnionPay sends it again). */
+  readonly retryLater: { readonly status: number; readonly body: string };
   readonly notification: Notification | null;
   readonly error: AcpError | null;
 }
@@ -514,6 +521,8 @@ export declare function parseSignMethod(text: string): '01' | '11' | '12';
 export declare function pinBlock(pin: string, pan: string): Uint8Array;
 /** A stored request (its JSON text or parsed object, from any binding), read by the core. */
 export declare function requestFromJson(stored: string | object): OutgoingRequest;
+/** What to answer a verified notification with when it could not be stored, so that UnionPay sends it again (503). */
+export declare function notificationReplyRetryLater(): { readonly status: number; readonly body: string };
 /** The reconciliation records of a ZIP archive you saved. */
 export declare function readReconciliationArchive(zip: BytesLike, limits?: ArchiveLimits): Reconciliation;
 

@@ -14,6 +14,7 @@ export const {
   Verifier,
   readRawBody,
   requestFromJson,
+  notificationReplyRetryLater,
   readReconciliationArchive,
   signFields,
   buildCustomerInfo,

@@ -45,6 +45,8 @@ for (const backend of ['node', 'portable']) {
     assert.equal(received.status, 200);
     assert.equal(received.body, 'ok');
     assert.equal(received.error, null);
+    // What to answer instead when storing it fails: the core's retry-later reply.
+    assert.deepEqual({ ...received.retryLater }, { status: 503, body: 'retry later' });
     assert.deepEqual({ ...received.notification.fields }, vector.fields);
     assert.equal(JSON.parse(JSON.stringify(received.notification)).orderId, vector.fields.orderId);
   });

@@ -75,8 +75,9 @@ pub enum Verdict {
     /// Succeeded in the books, absent from this file: look in the next day's file (after
     /// the day's cut-off), then query it.
     MissingInFile,
-    /// Unknown in the books and absent from this file: not settled this day; query it and
-    /// look in the next day's file.
+    /// Unknown in the books and absent from this file: while the planner still queries
+    /// it, let it; once it has stopped and this is the file of the transaction's own
+    /// clearing day, it failed (see [`Verdict::resolution`]).
     UnknownNotInFile,
     /// In the file, not in the books: a transaction the merchant lost track of.
     MissingInBooks,
@@ -86,6 +87,28 @@ impl Verdict {
     /// Whether the books need no action.
     pub fn is_consistent(self) -> bool {
         matches!(self, Verdict::Matched | Verdict::FailedAsBooked)
+    }
+
+    /// The state the books should take, where the file decides it:
+    /// - settled (while unknown, or booked failed): `Succeeded` — the money moved;
+    /// - unknown and absent: `Failed` — but only once the lifecycle planner has stopped
+    ///   (its query schedule used up) and this is the file of the transaction's own
+    ///   clearing day; a request still being queried keeps its schedule.
+    ///
+    /// `None` where a person must look (amount mismatch, missing on either side) or
+    /// nothing changes.
+    pub fn resolution(self) -> Option<BookState> {
+        match self {
+            Verdict::SettledWhileUnknown | Verdict::SettledButBookedFailed => {
+                Some(BookState::Succeeded)
+            }
+            Verdict::UnknownNotInFile => Some(BookState::Failed),
+            Verdict::Matched
+            | Verdict::FailedAsBooked
+            | Verdict::AmountMismatch
+            | Verdict::MissingInFile
+            | Verdict::MissingInBooks => None,
+        }
     }
 }
 
@@ -131,6 +154,10 @@ pub struct ReportLine {
     pub book_state: Option<BookState>,
     /// Refunds and undos: what they reverse.
     pub original: Option<LinkedOriginal>,
+    /// What the books should now say, where the file decides it (spec §7.4: the file is
+    /// the final truth of a transaction whose queries stayed undecided): see
+    /// [`Verdict::resolution`]. `None`: nothing to change, or a person must look.
+    pub resolution: Option<BookState>,
 }
 
 /// How many lines got each verdict.
@@ -190,6 +217,9 @@ pub struct ReconciliationReport {
     pub lines: Vec<ReportLine>,
     /// The count of each verdict.
     pub summary: ReportSummary,
+    /// Whether every line is consistent (nothing for the merchant to do): the same as
+    /// [`ReconciliationReport::is_clean`], carried in the JSON.
+    pub clean: bool,
 }
 
 impl ReconciliationReport {
@@ -249,6 +279,7 @@ pub fn reconcile(books: &[BookEntry], file: &Reconciliation) -> ReconciliationRe
             file_amount_fen: record.map(|r| r.amount_fen),
             book_state: Some(entry.state),
             original: orig.map(|q| original(&q, records, &by_query, books)),
+            resolution: verdict.resolution(),
         });
     }
     for (i, r) in records.iter().enumerate() {
@@ -266,11 +297,13 @@ pub fn reconcile(books: &[BookEntry], file: &Reconciliation) -> ReconciliationRe
             original: Some(r.orig_query_id.clone())
                 .filter(|q| !q.is_empty())
                 .map(|q| original(&q, records, &by_query, books)),
+            resolution: Verdict::MissingInBooks.resolution(),
         });
     }
     for line in &report.lines {
         report.summary.count(line.verdict);
     }
+    report.clean = report.is_clean();
     report
 }
 

@@ -354,18 +354,27 @@ def run(args: Any, rng: random.Random, sandbox: Sandbox, service: Service, token
     done.set()
     elapsed = time.monotonic() - started
 
-    mismatches, double_refunds = compare_with_ledger(http, sandbox, plan, checks)
-    report = call(http, "POST", f"/days/{sandbox.clearing_date()}/reconcile")
+    # The day's file: the final truth of what the queries left undecided (spec §7.4); the
+    # service follows it where the library says it decides (a line's `resolution`).
+    day = sandbox.clearing_date()
+    report = call(http, "POST", f"/days/{day}/reconcile")
     body = report.json() if report.status_code == 200 else {}
-    unexplained = [l for l in body.get("lines", []) if l.get("verdict") not in ("matched", "failed_as_booked")]
-    checks.check(report.status_code == 200 and body.get("clean") is True and not unexplained,
-                 f"reconciliation: {report.status_code} clean={body.get('clean')} unexplained={unexplained[:5]}")
+    unexplained = [line for line in body.get("lines", [])
+                   if line.get("verdict") not in ("matched", "failed_as_booked") and not line.get("resolution")]
+    resolved = body.get("resolved", [])
+    checks.check(report.status_code == 200 and not unexplained,
+                 f"reconciliation: {report.status_code} unexplained={unexplained[:5]}")
+    mismatches, double_refunds = compare_with_ledger(http, sandbox, plan, checks)
+    again = call(http, "POST", f"/days/{day}/reconcile")
+    checks.check(again.status_code == 200 and again.json().get("clean") is True,
+                 f"the day reconciled again is not clean: {again.text[:300]}")
     page = call(http, "GET", f"/status/orders/{plan[0]['orderId']}")
     checks.check(page.status_code == 200 and plan[0]["orderId"] in page.text, "the order's status page")
-    day = call(http, "GET", f"/status/days/{sandbox.clearing_date()}")
-    checks.check(day.status_code == 200 and "clean" in day.text, "the day's status page")
+    page = call(http, "GET", f"/status/days/{day}")
+    checks.check(page.status_code == 200 and "clean" in page.text, "the day's status page")
     return {"payments": n, "refund attempts": refund_attempts[0], "kills": kills[0], "faults": faults,
-            "recovered": st.get("recovered", 0), "repeated notifications": st.get("duplicateNotifications", 0),
+            "recovered": st.get("recovered", 0), "decided by the file": len(resolved),
+            "repeated notifications": st.get("duplicateNotifications", 0),
             "double bookings": max(0, st.get("notificationsBooked", 0) - distinct_notified(sandbox)),
             "double refunds": double_refunds, "mismatches": mismatches, "seconds": round(elapsed)}
 

@@ -39,9 +39,10 @@ venv="$target/merchant/venv"
 "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/python/merchant-service/requirements.txt"
 "$venv/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
 if [[ " $services " == *" node "* ]]; then
-  tarball="$(cd "$work" && npm pack --silent "$root/npm" | tail -1)"
-  (cd "$root/npm/merchant-service" && npm ci --silent --no-audit --no-fund &&
-    npm install --silent --no-audit --no-fund --no-save "$work/$tarball")
+  [ -f "$root/npm/pkg/acp_bg.wasm" ] || bash "$root/npm/test.sh" >/dev/null
+  tarball="$work/$(cd "$work" && npm pack --silent "$root/npm" | tail -1)"
+  step "the Node service's own tests (npm ci, the packed library, test/smoke.mjs)"
+  ACP_TARBALL="$tarball" bash "$root/npm/merchant-service/test.sh"
 fi
 
 pg_url=""
@@ -69,7 +70,7 @@ status=0
 for service in $services; do
   case "$service" in
     python) command="$venv/bin/python -m merchant_service"; cwd="$root/python/merchant-service" ;;
-    node) command="node src/server.mjs"; cwd="$root/npm/merchant-service" ;;
+    node) command="node src/main.mjs"; cwd="$root/npm/merchant-service" ;;
     *) echo "unknown service $service" >&2; exit 2 ;;
   esac
   for db in $databases; do

@@ -208,6 +208,13 @@ pub unsafe extern "C" fn acp_client_receive_notification(
     })
 }
 
+/// The HTTP status to answer a verified notification with when storing it failed, so
+/// that UnionPay sends it again (the core's retry-later reply: 503).
+#[no_mangle]
+pub extern "C" fn acp_notification_retry_later_status() -> u16 {
+    unionpay_acp::client::NotificationReply::retry_later().status
+}
+
 /// What the step is; `ACP_STEP_INVALID` for NULL or a handle that is not live.
 ///
 /// # Safety

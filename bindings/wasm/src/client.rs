@@ -307,6 +307,19 @@ impl Received {
     }
 }
 
+/// The status to answer a verified notification with when it could not be stored
+/// (UnionPay sends it again): the core's `NotificationReply::retry_later`.
+#[wasm_bindgen(js_name = notificationRetryLaterStatus)]
+pub fn notification_retry_later_status() -> u16 {
+    unionpay_acp::client::NotificationReply::retry_later().status
+}
+
+/// The body that goes with `notificationRetryLaterStatus`.
+#[wasm_bindgen(js_name = notificationRetryLaterBody)]
+pub fn notification_retry_later_body() -> String {
+    unionpay_acp::client::NotificationReply::retry_later().body
+}
+
 /// A key update and the client to go on with.
 #[wasm_bindgen]
 pub struct KeyUpdated {

@@ -8,7 +8,7 @@
 // (`nextStep`). A process killed in between leaves an `outbox` row, which the worker hands
 // to the planner as a request that got no answer: a money request is then queried, never
 // sent again. Every protocol decision is the library's; this file decides what to store.
-import { AcpError, requestFromJson } from 'unionpay-acp';
+import { AcpError, notificationReplyRetryLater, requestFromJson } from 'unionpay-acp';
 import * as L from './ledger.mjs';
 
 // What the library's step means for the order (consume, SMS) or the refund.
@@ -21,9 +21,8 @@ const BOOK_STATE = { succeeded: 'succeeded', failed: 'failed' }; // anything els
 const ID = /^[A-Za-z0-9]{8,32}$/;
 
 // The library's reply for "the notification could not be stored, send it again later"
-// (the core's NotificationReply::retry_later). The JS package does not export it yet
-// (Python has notification_reply_retry_later()), so its two values are written here.
-export const RETRY_LATER = Object.freeze({ status: 503, body: 'retry later' });
+// (the core's NotificationReply::retry_later).
+export const RETRY_LATER = notificationReplyRetryLater();
 
 /** A request the service refuses: an HTTP status and an error code for the API. */
 export class Refused extends Error {
@@ -348,12 +347,35 @@ export class Payments {
     return this.db.tx(async (q) => {
       const books = await this.#books(q, settleDate);
       const result = outcome.response.reconcile(books);
-      // Clean: every line is a match, or a failure both sides agree on.
-      const clean = result.lines.every((l) => l.verdict === 'matched' || l.verdict === 'failed_as_booked');
-      const report = { settleDate, clean, summary: result.summary, lines: result.lines };
-      await L.storeReport(q, settleDate, report, clean, now);
+      const resolved = await this.#followTheFile(q, result.lines, now);
+      const report = { settleDate, clean: result.clean, summary: result.summary, lines: result.lines, resolved };
+      await L.storeReport(q, settleDate, report, result.clean, now);
       return report;
     });
+  }
+
+  /**
+   * The books follow the file where the library says it decides (a line's `resolution`):
+   * a settled line is succeeded; an unknown one absent from the file is failed, but only
+   * once the planner has stopped querying it.
+   */
+  async #followTheFile(q, lines, now) {
+    const resolved = [];
+    for (const line of lines) {
+      const kind = { '01': 'consume', '04': 'refund' }[line.txnType];
+      if (!line.resolution || !kind) continue;
+      const rows = await L.requestsOf(q, line.orderId, kind);
+      if (!rows.length || rows.some((r) => r.status === 'outbox' || r.status === 'waiting')) continue;
+      const result = line.resolution === 'succeeded' ? 'success' : 'failed';
+      for (const row of rows) {
+        const values = { status: 'final', outcome: `${result}:file`, query_id: line.queryId ?? row.query_id };
+        await L.updateRequest(q, row.id, now, values);
+        const orderId = await this.#propagate(q, row, result, { ...values, resp_code: row.resp_code, settle_date: row.settle_date }, now);
+        await L.event(q, orderId, now, `the reconciliation file decides: ${line.resolution}`);
+      }
+      resolved.push({ orderId: line.orderId, txnType: line.txnType, state: line.resolution });
+    }
+    return resolved;
   }
 
   async #books(q, settleDate) {

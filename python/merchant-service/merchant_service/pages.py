@@ -60,4 +60,7 @@ def day_page(engine: Engine, settle_date: str) -> Optional[str]:
                      line.get("fileAmountFen"), (line.get("original") or {}).get("orderId")]
                     for line in report.get("lines", [])])
     verdict = "clean" if report.get("clean") else "NOT clean: see the lines below"
-    return _page(f"Clearing day {settle_date}: {verdict}", summary + lines)
+    resolved = _table(["orderId", "txnType", "now"],
+                      [[r.get("orderId"), r.get("txnType"), r.get("state")] for r in report.get("resolved", [])])
+    return _page(f"Clearing day {settle_date}: {verdict}",
+                 f"{summary}{lines}<h2>Decided by the file (the books now follow it)</h2>{resolved}")

@@ -235,13 +235,36 @@ class Payments:
             name = outcome.name() if outcome is not None else "no answer"
             raise Refused(502, "file_transfer_failed", f"the file transfer of {settle_date}: {name}")
         records = outcome.response().reconciliation()
+        now = unix(self.clock())
         with transaction(self.engine) as conn:
             books = self._books(conn, settle_date)
             result = acp.reconcile(books, records)
             report = {"settleDate": settle_date, **_json(result.to_json())}
-            report["clean"] = result.is_clean()
-            ledger.store_report(conn, settle_date, report, result.is_clean(), unix(self.clock()))
+            report["resolved"] = self._follow_the_file(conn, report["lines"], now)
+            ledger.store_report(conn, settle_date, report, result.clean, now)
         return report
+
+    def _follow_the_file(self, conn: Any, lines: list[dict[str, Any]], now: int) -> list[dict[str, str]]:
+        """The books follow the file where the library says it decides (`resolution`): a
+        settled line is succeeded; an unknown one absent from the file is failed, but only
+        once the planner has stopped querying it."""
+        resolved = []
+        for line in lines:
+            resolution, txn_type = line.get("resolution"), line.get("txnType")
+            if resolution is None or txn_type not in ("01", "04"):
+                continue
+            requests = [r for r in ledger.requests_of_order(conn, line["orderId"])
+                        if r["kind"] == ("consume" if txn_type == "01" else "refund")]
+            if not requests or any(r["status"] in ("outbox", "waiting") for r in requests):
+                continue  # still on the planner's schedule: the queries go on
+            result = "success" if resolution == "succeeded" else "failed"
+            for r in requests:
+                values = {"status": "final", "outcome": f"{result}:file", "query_id": line.get("queryId")}
+                ledger.update_request(conn, r["id"], now, **values)
+                self._propagate(conn, r, result, {**values, "resp_code": r["resp_code"],
+                                                   "settle_date": r["settle_date"]}, now)
+            resolved.append({"orderId": line["orderId"], "txnType": txn_type, "state": resolution})
+        return resolved
 
     def _books(self, conn: Any, settle_date: str) -> list[Any]:
         state_of = {"succeeded": acp.BookState.SUCCEEDED, "failed": acp.BookState.FAILED}
