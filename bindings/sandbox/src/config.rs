@@ -40,8 +40,12 @@ pub struct SandboxConfig {
     /// Accept every API at every gateway path (the real gateway may route by txnType; spec
     /// §1.2 emulator note). Off by default: a wrong path is answered with respCode 10.
     pub lenient_endpoints: bool,
-    /// Most simultaneous connections; more are answered `503` at once.
+    /// Most simultaneous connections (kept-alive ones included); more are answered `503`
+    /// at once.
     pub max_connections: usize,
+    /// Serve HTTPS with this identity (`TlsIdentity::sandbox()`: the sandbox's own
+    /// certificate, issued by its test CA); `None` = plain HTTP.
+    pub tls: Option<crate::http::TlsIdentity>,
 }
 
 impl Default for SandboxConfig {
@@ -59,6 +63,7 @@ impl Default for SandboxConfig {
             rules: Rules::default(),
             lenient_endpoints: false,
             max_connections: 64,
+            tls: None,
         }
     }
 }

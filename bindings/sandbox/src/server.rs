@@ -84,8 +84,11 @@ impl Sandbox {
             io_timeout: Duration::from_secs(10),
             max_connections: config.max_connections.max(1),
         };
-        let server = HttpServer::start(config.bind, limits, handler)
-            .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.bind)))?;
+        let server = match &config.tls {
+            Some(identity) => HttpServer::start_tls(config.bind, limits, handler, identity),
+            None => HttpServer::start(config.bind, limits, handler),
+        }
+        .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.bind)))?;
         Ok(SandboxHandle {
             server,
             notifier,
@@ -104,9 +107,14 @@ pub struct SandboxHandle {
 }
 
 impl SandboxHandle {
-    /// `http://127.0.0.1:PORT` (no trailing slash).
+    /// `http://127.0.0.1:PORT`, or `https://…` with TLS (no trailing slash).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.server.local_addr())
+        format!("{}://{}", self.server.scheme(), self.server.local_addr())
+    }
+
+    /// Whether the sandbox serves HTTPS.
+    pub fn is_tls(&self) -> bool {
+        self.server.scheme() == "https"
     }
 
     /// The bound address.
