@@ -136,8 +136,11 @@ pub fn confirm(gw: &Gateway, body: &[u8]) -> Confirmed {
     let Some(txn) = txn else {
         return page(500, "the order is gone");
     };
-    let method = txn.sign_method.clone();
-    let signed = gw.sign_fields(notification_fields(gw, &txn), &method);
+    let signed = gw.sign_fields(
+        notification_fields(gw, &txn),
+        &txn.sign_method,
+        &txn.version,
+    );
     let front_url = request.get("frontUrl").unwrap_or("/");
     Confirmed {
         status: 200,

@@ -165,9 +165,23 @@ fn required_fields_13_and_formats_10() {
     assert_eq!(code(&env.back(f.clone())), "10");
     f.set("currencyCode", "156").remove("backUrl");
     assert_eq!(code(&env.back(f)), "13");
+    // 5.0.0 is accepted (SHA-1, answered with certId, see the client_e2e legacy500
+    // tests); other versions are not, nor a secure key in 5.0.0.
     let mut f = key_update(&env);
     f.set("version", "5.0.0");
-    assert_eq!(code(&env.back(f)), "10");
+    let r = env.back(f);
+    assert_eq!(code(&r), "00", "{:?}", r.get("respMsg"));
+    assert_eq!(r.get("certId"), Some("7000000000012"));
+    for (version, method) in [("5.0.1", "01"), ("5.0.0", "11")] {
+        let mut f = key_update(&env);
+        sign_fields(&mut f, &Credentials::Rsa(env.key.clone())).unwrap();
+        f.set("version", version).set("signMethod", method);
+        let r = env.verify_sync(
+            &env.post_body(Endpoint::Back, encode_form(&f).as_bytes())
+                .body,
+        );
+        assert_eq!(code(&r), "10", "{version} {method}: {:?}", r.get("respMsg"));
+    }
     let mut f = env.header("99", "99", "000000");
     f.set("certType", "01");
     assert_eq!(code(&env.back(f)), "10");
