@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use unionpay_acp::Timestamp;
 
 const HELP: &str = "usage: acp sandbox [--port N] [--bind ADDR] [--state DIR] [--notify-speed F]
-                   [--now RFC3339] [--txn-time-tolerance SECS] [--lenient]
+                   [--now RFC3339] [--txn-time-tolerance SECS] [--lenient] [--tls]
                    [--exit-on-eof] [--print-trust]
 
   --port N           port to listen on (default 0: a free port; the URL is printed)
@@ -26,8 +26,12 @@ const HELP: &str = "usage: acp sandbox [--port N] [--bind ADDR] [--state DIR] [-
                      time (default 300, like the real gateway; 86400 relaxes it for a
                      client that cannot send Beijing time yet)
   --lenient          accept every API at every gateway path
+  --tls              serve HTTPS (https://127.0.0.1:PORT) with the sandbox's certificate
+                     for localhost / 127.0.0.1 / ::1, issued by its test CA: trust the
+                     root that --print-trust prints (the same CA signs its messages)
   --exit-on-eof      also stop (cleanly) when stdin is closed
-  --print-trust      print the sandbox root + middle certificates (PEM) and exit
+  --print-trust      print the sandbox root + middle certificates (PEM) and exit: the
+                     trust of its signatures and, with --tls, of its HTTPS certificate
 
 Stops on Ctrl-C. The first stdout line is the base URL.";
 
@@ -100,6 +104,7 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
                 config.rules.txn_time_future_secs = secs;
             }
             "--lenient" => config.lenient_endpoints = true,
+            "--tls" => config.tls = Some(acp_sandbox::http::TlsIdentity::sandbox()),
             "--exit-on-eof" => exit_on_eof = true,
             other => return Err(format!("unknown option {other}; run `acp sandbox --help`")),
         }
