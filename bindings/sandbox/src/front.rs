@@ -131,8 +131,11 @@ pub fn confirm(gw: &Gateway, body: &[u8]) -> Confirmed {
     }
     let notices = gw.collect_due(&mut st, now);
     let txn = st.txns.get(idx).cloned();
-    save(gw, &st);
+    let ticket = gw.store.as_ref().map(crate::store::Store::changed);
     drop(st);
+    if let (Some(store), Some(ticket)) = (&gw.store, ticket) {
+        store.wait_written(ticket);
+    }
     let Some(txn) = txn else {
         return page(500, "the order is gone");
     };

@@ -178,10 +178,12 @@ impl Gateway {
             apis::dispatch(self, &mut st, &cx, &mut resp)
         };
         let notices = self.collect_due(&mut st, now);
-        if let Some(store) = &self.store {
-            store.save(&st);
-        }
+        let ticket = self.store.as_ref().map(Store::changed);
         drop(st);
+        // Nothing is answered before the change is on disk (group commit, see store.rs).
+        if let (Some(store), Some(ticket)) = (&self.store, ticket) {
+            store.wait_written(ticket);
+        }
         match result {
             Ok(apis::Reply::Html(html)) => Answer {
                 body: html,
@@ -364,7 +366,7 @@ impl Gateway {
         let notices = self.collect_due(&mut st, now);
         if !notices.is_empty() {
             if let Some(store) = &self.store {
-                store.save(&st);
+                store.changed();
             }
         }
         notices

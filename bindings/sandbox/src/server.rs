@@ -67,6 +67,25 @@ impl Sandbox {
             faults: Mutex::new(config.faults.clone()),
             store,
         });
+        let writer = match &gateway.store {
+            Some(_) => {
+                let gw = gateway.clone();
+                Some(
+                    std::thread::Builder::new()
+                        .name("state-writer".to_owned())
+                        .spawn(move || {
+                            if let Some(store) = &gw.store {
+                                store.run_writer(|| {
+                                    serde_json::to_vec(&*crate::gateway::lock(&gw.state))
+                                        .map_err(std::io::Error::other)
+                                });
+                            }
+                        })
+                        .map_err(|e| StartError(format!("state writer thread: {e}")))?,
+                )
+            }
+            None => None,
+        };
         let ticker_gw = gateway.clone();
         let notifier = Notifier::start(
             &config.notify_schedule_secs,
@@ -94,6 +113,7 @@ impl Sandbox {
             notifier,
             queue,
             gateway,
+            writer,
         })
     }
 }
@@ -104,6 +124,8 @@ pub struct SandboxHandle {
     notifier: Notifier,
     queue: NotifyQueue,
     gateway: Arc<Gateway>,
+    /// Writes the `--state` file (group commit).
+    writer: Option<std::thread::JoinHandle<()>>,
 }
 
 impl SandboxHandle {
@@ -222,6 +244,12 @@ impl SandboxHandle {
     pub fn shutdown(&mut self) {
         self.server.shutdown();
         self.notifier.shutdown();
+        if let Some(store) = &self.gateway.store {
+            store.stop();
+        }
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
     }
 }
 
