@@ -68,7 +68,7 @@ fn https_is_verified_against_the_sandbox_ca() {
 }
 
 #[test]
-fn chunked_bodies_limits_and_faults() {
+fn body_limits_and_faults() {
     let handler: Handler = Arc::new(|req: HttpRequest| match req.path.as_str() {
         "/drop" => Handled {
             delay: None,
@@ -126,6 +126,37 @@ fn chunked_bodies_limits_and_faults() {
     assert_eq!(
         post(&format!("{base}/slow"), "x", b"", t).unwrap().text(),
         "late"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn chunked_request_bodies_are_read_whole() {
+    let handler: Handler = Arc::new(|req: HttpRequest| {
+        Handled::respond(HttpResponse::text(
+            200,
+            format!(
+                "{} {}",
+                req.header("transfer-encoding").unwrap_or("-"),
+                String::from_utf8_lossy(&req.body)
+            ),
+        ))
+    });
+    let mut server = HttpServer::start(loopback(), Limits::default(), handler).unwrap();
+    let url = format!("http://{}/chunked", server.local_addr());
+    // A body of unknown length: ureq sends it with Transfer-Encoding: chunked.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let mut body: &[u8] = b"orderId=20261203000000&txnAmt=1";
+    let mut answer = agent
+        .post(&url)
+        .send(ureq::SendBody::from_reader(&mut body))
+        .unwrap();
+    assert_eq!(
+        answer.body_mut().read_to_string().unwrap(),
+        "chunked orderId=20261203000000&txnAmt=1"
     );
     server.shutdown();
 }
