@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 20
 # The reference merchant services the black-box suite drives.
 MERCHANT_SERVICES ?= python node
 
-.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance merchant-test bench errors-json
+.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance merchant-test bench errors-json sandbox-load
 
 ## The main job: a whole token payment flow against the local sandbox.
 demo:
@@ -73,6 +73,14 @@ fuzz:
 
 bench:
 	bash tests/tools/bench.sh
+
+## The sandbox under load (README "The sandbox under load"): 50 merchants, 20,000 mixed
+## requests on 127.0.0.1, then kill -9 in the middle of a second load and a restart on the
+## same --state. Stops by itself; exit 1 on an error or a lost order.
+sandbox-load:
+	$(CARGO) build --quiet --release -p acp-cli
+	$(CARGO) build --quiet --release -p acp-sandbox --example load
+	"$${CARGO_TARGET_DIR:-target}/release/examples/load" "$${CARGO_TARGET_DIR:-target}/release/acp" 50 20000
 
 errors-json:
 	$(CARGO) run --quiet -p acp-cli -- errors > errors.json
