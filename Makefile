@@ -17,7 +17,10 @@ test:
 setup:
 	@bash tests/tools/install.sh
 
+## One version in every manifest, the license files where each package takes them from.
 lint:
+	python3 packaging/versions.py
+	python3 packaging/licenses.py
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --lib --no-default-features -- -D warnings

@@ -83,6 +83,7 @@ step "npm pack + install into a fresh project"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 tarball="$(npm pack --silent --pack-destination "$tmp" | tail -n 1)"
+python3 "$root/packaging/licenses.py" "$tmp/$tarball"
 mkdir "$tmp/app"
 (cd "$tmp/app" &&
   export ENC_PEM="$root/tests/fixtures/sandbox/enc.pem" &&

@@ -39,6 +39,7 @@ rm -f "$WHEELS"/unionpay_acp-*.whl
 (cd "$HERE" && PATH="$VENV/bin:$PATH" "$VENV/bin/maturin" build --release --quiet -o "$WHEELS")
 WHEEL="$(ls "$WHEELS"/unionpay_acp-*.whl)"
 echo "built $(basename "$WHEEL")"
+python3 "$ROOT/packaging/licenses.py" "$WHEEL"
 "$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 
 step "pip install of the wheel into a fresh venv"
