@@ -4,11 +4,24 @@ SHELL := /bin/bash
 CARGO ?= cargo
 FUZZ_SECONDS ?= 20
 
-.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance bench errors-json
+.PHONY: demo dist dist-check test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance bench errors-json
 
 ## The main job: a whole token payment flow against the local sandbox.
+## The first run compiles the sandbox and the demo (about 150 crates): cargo says which.
 demo:
+	@echo "make demo: building the sandbox and the demo (cargo build --release; a first build takes a minute or two)"
+	$(CARGO) build --release -p acp-sandbox --example demo
 	$(CARGO) run --quiet --release -p acp-sandbox --example demo
+
+## Every release artifact into dist/ (SHA256SUMS, CycloneDX SBOM), cross builds included.
+## Not while `make test` runs in the same target directory (both use maturin's staging).
+dist:
+	bash packaging/dist.sh
+
+## A new user's checks of dist/: fresh venv, Maven, npm (Node 18/20/22, Bun, Deno) and
+## C projects, qemu (aarch64) and wine (Windows) runs; ends with `dist: N passed, M failed`.
+dist-check:
+	bash packaging/dist-check.sh
 
 ## Every test suite of every language, then one closing line with the totals.
 test:

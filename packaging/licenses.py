@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The license files (MIT OR Apache-2.0) in the repository and in every artifact we build.
 
-npm does not pack symbolic links and maturin only looks next to pyproject.toml, so npm/
-and python/ carry copies of the root's LICENSE-MIT and LICENSE-APACHE; this checks that
+npm does not pack symbolic links and maturin takes license files only from below
+pyproject.toml, so npm/ and python/licenses/ carry copies of the root's LICENSE-MIT and LICENSE-APACHE; this checks that
 each copy is byte for byte the root's. Given artifacts, it opens each (wheel, sdist,
 npm tarball, .crate, JAR) and checks that both files are inside and equal to the root's.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ("LICENSE-MIT", "LICENSE-APACHE")
-COPIES = ("npm", "python")
+COPIES = ("npm", "python/licenses")
 
 
 def members(artifact: Path) -> dict[str, bytes]:

@@ -27,9 +27,47 @@ def pep600(tag: str) -> str:
     return tag
 
 
+def musl_check(wheel: Path, named: list[str], want: str | None) -> int:
+    """auditwheel cannot analyse a musllinux wheel on a glibc machine (it looks for musl's
+    libc among the host's libraries): here the libraries may need musl's libc and nothing
+    of glibc (no NEEDED glibc library, no GLIBC_ symbol version). zig names musl's libc
+    `libc.so`, which musl's dynamic linker resolves to itself, as it does libc.musl-*."""
+    import io
+    import zipfile
+
+    from elftools.elf.dynamic import DynamicSection
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.gnuversions import GNUVerNeedSection
+
+    problems = []
+    with zipfile.ZipFile(wheel) as z:
+        libs = [n for n in z.namelist() if n.endswith(".so") or ".so." in n]
+        for name in libs:
+            elf = ELFFile(io.BytesIO(z.read(name)))
+            needed = [t.needed for sec in elf.iter_sections() if isinstance(sec, DynamicSection)
+                      for t in sec.iter_tags() if t.entry.d_tag == "DT_NEEDED"]
+            versions = [aux.name for sec in elf.iter_sections() if isinstance(sec, GNUVerNeedSection)
+                        for _, auxs in sec.iter_versions() for aux in auxs]
+            bad = [n for n in needed if not (n == "libc.so" or n.startswith("libc.musl-"))]
+            if bad or any(v.startswith("GLIBC_") for v in versions):
+                problems.append(f"{name} needs {bad or 'glibc symbol versions'}")
+    if not libs:
+        problems.append("no shared library inside")
+    if want and want not in named:
+        problems.append(f"wanted {want}, the name says {'.'.join(named)}")
+    for p in problems:
+        print(f"wheel tag: {wheel.name}: {p}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"wheel tag: {wheel.name}: {'.'.join(named)} (its libraries need musl's libc only)")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     wheel = Path(argv[0])
     want = argv[argv.index("--want") + 1] if "--want" in argv else None
+    if "musllinux" in wheel.name:
+        return musl_check(wheel, wheel.name.removesuffix(".whl").split("-")[-1].split("."), want)
     shown = subprocess.run([sys.executable, "-m", "auditwheel", "show", str(wheel)],
                            capture_output=True, text=True)
     text = " ".join(shown.stdout.split())

@@ -11,7 +11,8 @@ work="$(mktemp -d)"
 trap 'sandbox_stop; rm -rf "$work"' EXIT
 
 "$python" -m venv "$work/venv"
-"$work/venv/bin/pip" install -q --disable-pip-version-check "$artifact"
+# --no-cache-dir: an sdist is built here, never taken from pip's wheel cache.
+"$work/venv/bin/pip" install -q --disable-pip-version-check --no-cache-dir "$artifact"
 # The quick start reads its fixtures at ../../tests/fixtures/sandbox from itself.
 mkdir -p "$work/app/python/examples" "$work/app/tests/fixtures/sandbox"
 cp "$root/python/examples/quick_start.py" "$work/app/python/examples/"
