@@ -29,7 +29,8 @@ cargo build -q --release -p acp-cli --manifest-path "$ROOT/Cargo.toml"
 
 step "mvn package (generate.sh: cdylib, bindings, native library in the JAR; then the tests)"
 cd "$HERE"
-rm -rf target/surefire-reports target/native
+# (and no native library a make dist build left in target/classes)
+rm -rf target/surefire-reports target/native target/classes/{linux,darwin,win32}-*
 status=0
 mvn -q -B -Dstyle.color=never package \
   -Dacp.bin="$LIB_DIR/acp" -Dacp.repo="$ROOT" 2>&1 | sed -u -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d' || status=$?
@@ -53,8 +54,9 @@ step "the JAR: license files and the native library under JNA's layout"
 VERSION="$(python3 "$ROOT/packaging/versions.py" --print)"
 JAR="$HERE/target/unionpay-acp-$VERSION.jar"
 python3 "$ROOT/packaging/licenses.py" "$JAR"
-listing="$(unzip -l "$JAR")"
-grep -E ' (linux|darwin|win32)-[a-z0-9-]+/.' <<<"$listing" | awk '{print "  " $4 " (" $1 " bytes)"}'
+listing="$(python3 -c 'import sys, zipfile
+for i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.file_size, i.filename)' "$JAR")"
+grep -E ' (linux|darwin|win32)-[a-z0-9-]+/.' <<<"$listing" | awk '{print "  " $2 " (" $1 " bytes)"}'
 grep -q " linux-x86-64/libunionpay_acp_ffi.so$" <<<"$listing" || [ "$(uname -m)" != x86_64 ] ||
   { echo "FAIL: the JAR has no linux-x86-64/libunionpay_acp_ffi.so" >&2; exit 1; }
 
