@@ -42,6 +42,22 @@ check "SHA256SUMS" bash -c "cd '$DIST' && sha256sum --quiet -c SHA256SUMS"
 check "license files in every artifact" \
   python3 packaging/licenses.py $(ls "$DIST"/*.{crate,whl,tar.gz,jar,tgz,zip} 2>/dev/null)
 
+sbom_valid() {
+  "$DIST_VENV/bin/python" - "$DIST/unionpay-acp-$VERSION.cdx.json" <<'PY'
+import json, sys
+from cyclonedx.schema import SchemaVersion
+from cyclonedx.validation.json import JsonStrictValidator
+text = open(sys.argv[1], encoding="utf-8").read()
+error = JsonStrictValidator(SchemaVersion.V1_5).validate_str(text)
+if error:
+    sys.exit(f"not valid CycloneDX 1.5: {error}")
+bom = json.loads(text)
+kinds = sorted({c["purl"].split("/")[0] for c in bom["components"]})
+print(f"SBOM: valid CycloneDX 1.5 (strict schema), {len(bom['components'])} components ({', '.join(kinds)})")
+PY
+}
+check "SBOM: CycloneDX 1.5 schema" sbom_valid
+
 crate_contents() {
   local bad
   bad="$(tar tzf "$(artifact '*.crate')" | sed 's|^[^/]*/||' |

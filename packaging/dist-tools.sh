@@ -1,10 +1,10 @@
 # Sourced by packaging/dist.sh and dist-check.sh: installs what they need, idempotently,
-# from the registries, and sets DIST_VENV (maturin, zig, auditwheel) and DIST_JS (Node 18
+# from the registries, and sets DIST_VENV (maturin, zig, auditwheel, the CycloneDX schema) and DIST_JS (Node 18
 # and 22, Bun and Deno, each from the npm registry).
 DIST_TOOLS="${CARGO_TARGET_DIR:-$ROOT/target}/dist-tools"
 DIST_VENV="$DIST_TOOLS/venv"
 DIST_JS="$DIST_TOOLS/js"
-_pins=(maturin==1.16.0 ziglang==0.17.0 auditwheel==6.8.2)
+_pins=(maturin==1.16.0 ziglang==0.17.0 auditwheel==6.8.2 "cyclonedx-python-lib[json-validation]==11.12.0")
 if [[ ! -x $DIST_VENV/bin/python ]]; then
   python3 -m venv "$DIST_VENV"
 fi
