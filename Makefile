@@ -3,8 +3,10 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
 FUZZ_SECONDS ?= 20
+# The reference merchant services the black-box suite drives.
+MERCHANT_SERVICES ?= python
 
-.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance bench errors-json sandbox-load
+.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance merchant-test bench errors-json sandbox-load
 
 ## The main job: a whole token payment flow against the local sandbox.
 demo:
@@ -12,7 +14,7 @@ demo:
 
 ## Every test suite of every language, then one closing line with the totals.
 test:
-	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check c-test python-test kotlin-test js-test conformance fuzz
+	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check c-test python-test kotlin-test js-test conformance merchant-test fuzz
 
 setup:
 	@bash tests/tools/install.sh
@@ -60,6 +62,11 @@ js-test:
 ## `conformance <lang>: N passed, M failed`.
 conformance:
 	bash tests/conformance/run.sh
+
+## The reference merchant services (python/merchant-service, npm/merchant-service) under
+## the black-box suite: concurrent payments, faults and kill -9, on SQLite and PostgreSQL.
+merchant-test:
+	bash tests/merchant/run.sh "$(MERCHANT_SERVICES)"
 
 fuzz:
 	bash tests/tools/fuzz.sh $(FUZZ_SECONDS)

@@ -976,6 +976,18 @@ const char *acp_outcome_pending_reason(const acp_outcome *outcome);
 bool acp_outcome_query_at(const acp_outcome *outcome, int64_t *at);
 
 /**
+ * The merchant's books of the clearing day (`books_json`: the core's book-entry array,
+ * `[{"orderId", "txnType", "amountFen", "queryId", "origQueryId", "state"}]`) compared
+ * with a file transfer's reconciliation file: the core's report JSON (free with
+ * `acp_string_free`).
+ *
+ * # Safety
+ * `outcome` must be a pointer this library returned; `books_json` a C string; `out`
+ * valid.
+ */
+acp_result acp_outcome_reconcile(const acp_outcome *outcome, const char *books_json, char **out);
+
+/**
  * The reconciliation records of a file transfer's answer (its `fileContent` archive) as
  * the core's JSON (free with `acp_string_free`).
  *

@@ -314,3 +314,19 @@ pub fn request_from_json(text: &str) -> crate::Result<OutgoingRequest> {
         )
     })
 }
+
+/// Reads the merchant's books of a clearing day for [`crate::file::reconcile`] (feature
+/// `json`): an array of `{"orderId", "txnType", "amountFen", "queryId", "origQueryId",
+/// "state": "succeeded" | "failed" | "unknown"}`.
+///
+/// # Errors
+/// [`crate::ErrorCode::InvalidArgument`] for anything else (an unknown key included).
+#[cfg(feature = "json")]
+pub fn books_from_json(text: &str) -> crate::Result<Vec<crate::file::BookEntry>> {
+    serde_json::from_str(text).map_err(|e| {
+        crate::Error::new(
+            crate::ErrorCode::InvalidArgument,
+            format!("not the books of a clearing day (an array of book entries): {e}"),
+        )
+    })
+}

@@ -576,6 +576,104 @@ static int decode_archive(run *r, const json *step, const json *expect) {
     return same ? 0 : fail(r, "the archive's JSON differs from %s/%s", dir, file);
 }
 
+/* Appends `value` as JSON with every string's ${…} replaced; 0, or -1 after fail(). */
+static int append_subst_json(run *r, char **out, size_t *n, const json *value) {
+    char number[64];
+    switch (value->type) {
+    case JSON_NULL: append(out, n, "null", 4); return 0;
+    case JSON_BOOL: append(out, n, value->boolean ? "true" : "false", value->boolean ? 4 : 5); return 0;
+    case JSON_NUMBER:
+        snprintf(number, sizeof number, "%.17g", value->number);
+        append(out, n, number, strlen(number));
+        return 0;
+    case JSON_STRING: {
+        char *text = subst(r, value->string);
+        char *quoted = text ? json_quote(text) : NULL;
+        free(text);
+        if (!quoted) return -1;
+        append(out, n, quoted, strlen(quoted));
+        free(quoted);
+        return 0;
+    }
+    case JSON_ARRAY:
+    case JSON_OBJECT: {
+        int object = value->type == JSON_OBJECT;
+        append(out, n, object ? "{" : "[", 1);
+        for (size_t i = 0; i < value->length; i++) {
+            if (i) append(out, n, ",", 1);
+            if (object) {
+                char *key = json_quote(value->keys[i]);
+                if (!key) return -1;
+                append(out, n, key, strlen(key));
+                append(out, n, ":", 1);
+                free(key);
+            }
+            if (append_subst_json(r, out, n, &value->items[i])) return -1;
+        }
+        append(out, n, object ? "}" : "]", 1);
+        return 0;
+    }
+    }
+    return -1;
+}
+
+/* The report's line of `order_id`, or NULL. */
+static const json *report_line(const json *report, const char *order_id) {
+    const json *lines = json_get(report, "lines");
+    for (size_t i = 0; lines && i < lines->length; i++)
+        if (str_eq(json_str(&lines->items[i], "orderId"), order_id)) return &lines->items[i];
+    return NULL;
+}
+
+/* `verdicts` and `originals` (orderId → expected) against a reconciliation report. */
+static int check_report(run *r, const json *expect, const json *report) {
+    const json *verdicts = json_get(expect, "verdicts"), *originals = json_get(expect, "originals");
+    int rc = 0;
+    for (size_t i = 0; !rc && verdicts && i < verdicts->length; i++) {
+        char *order = subst(r, verdicts->keys[i]);
+        if (!order) return -1;
+        const char *got = json_str(report_line(report, order), "verdict");
+        if (!str_eq(got, verdicts->items[i].string))
+            rc = fail(r, "verdict of %s: expected %s, got %s", order, verdicts->items[i].string, got ? got : "none");
+        free(order);
+    }
+    for (size_t i = 0; !rc && originals && i < originals->length; i++) {
+        char *order = subst(r, originals->keys[i]);
+        char *wanted = order && originals->items[i].string ? subst(r, originals->items[i].string) : NULL;
+        if (!wanted) {
+            free(order);
+            return -1;
+        }
+        const char *got = json_str(json_get(report_line(report, order), "original"), "orderId");
+        if (!str_eq(got, wanted)) rc = fail(r, "original of %s: expected %s, got %s", order, wanted, got ? got : "none");
+        free(order);
+        free(wanted);
+    }
+    return rc;
+}
+
+/* The books of `step` reconciled with the file of `o`, checked against `expect`. */
+static int reconcile_books(run *r, const json *books, const json *expect, const acp_outcome *o) {
+    char *books_json = NULL, *text = NULL;
+    size_t n = 0;
+    append(&books_json, &n, "", 0);
+    if (append_subst_json(r, &books_json, &n, books)) {
+        free(books_json);
+        return -1;
+    }
+    int rc;
+    if (acp_outcome_reconcile(o, books_json, &text) != ACP_RESULT_OK) {
+        rc = fail(r, "reconcile: %s", last_error());
+    } else {
+        json *report = json_parse(text, strlen(text));
+        rc = report ? check_report(r, expect, report) : fail(r, "the report is not JSON");
+        json_free(report);
+    }
+    acp_string_free(text);
+    free(books_json);
+    return rc;
+}
+
 static int file_transfer(run *r, const json *step, const json *expect) {
     size_t n = 0, len = 0;
     acp_kv *kv = params_of(r, json_get(step, "params"), &n);
@@ -607,6 +705,7 @@ static int file_transfer(run *r, const json *step, const json *expect) {
         if (!seen) rc = fail(r, "no ZM record for order %s", order);
         free(order);
     }
+    if (!rc && json_get(step, "books")) rc = reconcile_books(r, json_get(step, "books"), expect, o);
     json_free(records);
     acp_string_free(text);
     acp_outcome_free(o);

@@ -263,6 +263,16 @@ class VerifiedResponse {
     return JSON.parse(call(() => coreOf.get(this).reconciliation(limitsJson(limits))));
   }
 
+  /**
+   * File transfer: your books of the clearing day (`[{ orderId, txnType, amountFen,
+   * queryId?, origQueryId?, state: 'succeeded' | 'failed' | 'unknown' }]`) compared with
+   * this file by the core: `{ lines: [{ verdict, orderId, … }], summary }`.
+   */
+  reconcile(books, limits) {
+    if (!Array.isArray(books)) throw new TypeError('books must be an array of book entries');
+    return JSON.parse(call(() => coreOf.get(this).reconcile(JSON.stringify(books), limitsJson(limits))));
+  }
+
   toJSON() {
     return this.fields;
   }

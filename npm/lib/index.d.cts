@@ -124,6 +124,50 @@ export interface Reconciliation {
   otherFiles: string[];
 }
 
+/** What the merchant's books say happened to a transaction. */
+export type BookState = 'succeeded' | 'failed' | 'unknown';
+
+/** One transaction of the clearing day as the merchant booked it. */
+export interface BookEntry {
+  orderId: string;
+  /** `01` consume, `04` refund, `31` consume undo, … */
+  txnType: string;
+  amountFen: number;
+  queryId?: string | null;
+  /** Refunds and undos: the queryId of what they reverse. */
+  origQueryId?: string | null;
+  state: BookState;
+}
+
+/** How one transaction compares (the core's Verdict). */
+export type Verdict =
+  | 'matched'
+  | 'failed_as_booked'
+  | 'amount_mismatch'
+  | 'settled_but_booked_failed'
+  | 'settled_while_unknown'
+  | 'missing_in_file'
+  | 'unknown_not_in_file'
+  | 'missing_in_books';
+
+/** The books compared with a reconciliation file (the core's ReconciliationReport). */
+export interface ReconciliationReport {
+  lines: {
+    verdict: Verdict;
+    orderId: string;
+    txnType: string;
+    queryId: string | null;
+    bookAmountFen: number | null;
+    fileAmountFen: number | null;
+    bookState: BookState | null;
+    original: { queryId: string; orderId: string | null; inFile: boolean } | null;
+  }[];
+  summary: {
+    matched: number; failedAsBooked: number; amountMismatch: number; settledButBookedFailed: number;
+    settledWhileUnknown: number; missingInFile: number; unknownNotInFile: number; missingInBooks: number;
+  };
+}
+
 /** A verified message from UnionPay. */
 export declare class VerifiedResponse {
   private constructor();
@@ -138,6 +182,8 @@ export declare class VerifiedResponse {
   decryptAccNo(): string | null;
   files(limits?: ArchiveLimits): { name: string; bytes: Uint8Array }[];
   reconciliation(limits?: ArchiveLimits): Reconciliation;
+  /** Your books of the clearing day compared with this file (the core's report). */
+  reconcile(books: BookEntry[], limits?: ArchiveLimits): ReconciliationReport;
   /** The fields. */
   toJSON(): Record<string, string>;
 }

@@ -245,7 +245,14 @@ class Run {
           const id = await this.subst(order);
           if (!r.zm.some((z) => z.orderId === id)) fail(`no ZM record for order ${id}`);
         }
-        return;
+        if (step.books === undefined) return;
+        let report;
+        try {
+          report = outcome.response.reconcile(await this.substValue(step.books));
+        } catch (e) {
+          fail(`reconcile: ${e.message}`);
+        }
+        return this.checkReport(expect, report);
       }
       case 'sandbox': {
         if (step.fault && typeof step.fault === 'object') {
@@ -259,6 +266,34 @@ class Run {
       }
       default:
         return fail(`unknown step '${step.do}'`);
+    }
+  }
+
+  /** `value` with `${…}` replaced in every string inside it. */
+  async substValue(value) {
+    if (typeof value === 'string') return this.subst(value);
+    if (Array.isArray(value)) return Promise.all(value.map((v) => this.substValue(v)));
+    if (value && typeof value === 'object') {
+      const out = {};
+      for (const [k, v] of Object.entries(value)) out[k] = await this.substValue(v);
+      return out;
+    }
+    return value;
+  }
+
+  /** `verdicts` and `originals` (orderId → expected) against a reconciliation report. */
+  async checkReport(expect, report) {
+    const line = (order) => report.lines.find((l) => l.orderId === order);
+    for (const [order, want] of Object.entries(expect.verdicts ?? {})) {
+      const id = await this.subst(order);
+      const got = line(id)?.verdict;
+      if (got !== want) fail(`verdict of ${id}: expected ${want}, got ${got}`);
+    }
+    for (const [order, want] of Object.entries(expect.originals ?? {})) {
+      const id = await this.subst(order);
+      const wanted = await this.subst(want);
+      const got = line(id)?.original?.orderId;
+      if (got !== wanted) fail(`original of ${id}: expected ${wanted}, got ${got}`);
     }
   }
 

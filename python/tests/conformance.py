@@ -233,6 +233,9 @@ class Run:
                 order_id = self.subst(order)
                 if not any(z.order_id == order_id for z in records.zm):
                     fail(f"no ZM record for order {order_id}")
+            if "books" in step:
+                books = [self.book_entry(b) for b in step["books"]]
+                self.check_report(expect, json.loads(acp.reconcile(books, records).to_json()))
         elif do == "sandbox":
             if isinstance(step.get("fault"), dict):
                 self.admin("/_sandbox/faults", {k: self.subst(str(v)) for k, v in step["fault"].items()})
@@ -245,6 +248,36 @@ class Run:
         else:
             fail(f"unknown step '{do}'")
         return None
+
+    def book_entry(self, entry: dict[str, Any]) -> Any:
+        """One book entry of the scenario (the core's JSON) as the typed record."""
+
+        def text(key: str) -> Optional[str]:
+            return self.subst(entry[key]) if key in entry else None
+
+        return acp.BookEntry(
+            order_id=self.subst(entry["orderId"]),
+            txn_type=self.subst(entry["txnType"]),
+            amount_fen=int(entry["amountFen"]),
+            query_id=text("queryId"),
+            orig_query_id=text("origQueryId"),
+            state=getattr(acp.BookState, entry["state"].upper()),
+        )
+
+    def check_report(self, expect: dict[str, Any], report: dict[str, Any]) -> None:
+        """`verdicts` and `originals` (orderId → expected) against a reconciliation report."""
+        lines = {line["orderId"]: line for line in report["lines"]}
+        for order, want in expect.get("verdicts", {}).items():
+            order_id = self.subst(order)
+            got = lines.get(order_id, {}).get("verdict")
+            if got != want:
+                fail(f"verdict of {order_id}: expected {want}, got {got}")
+        for order, want in expect.get("originals", {}).items():
+            order_id = self.subst(order)
+            wanted = self.subst(want)
+            got = (lines.get(order_id, {}).get("original") or {}).get("orderId")
+            if got != wanted:
+                fail(f"original of {order_id}: expected {wanted}, got {got}")
 
     def notifications(self, step: dict[str, Any], expect: dict[str, Any]) -> None:
         request = self.kept.get(step["for"], {}).get("request")

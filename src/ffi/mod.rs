@@ -14,7 +14,7 @@ pub use records::{
 use crate::client::{
     Api, NextStep, Outcome, OutgoingRequest, PendingReason, Response, TokenPayData,
 };
-use crate::file::{ArchiveLimits, NamedFile, Reconciliation};
+use crate::file::{ArchiveLimits, BookEntry, NamedFile, Reconciliation, ReconciliationReport};
 use crate::form::Fields;
 use crate::time::Timestamp;
 use std::collections::HashMap;
@@ -196,6 +196,28 @@ pub fn read_reconciliation_archive(
 ) -> FfiResult<Reconciliation> {
     let files = crate::file::read_zip(&zip, &limits.unwrap_or_default())?;
     Ok(crate::file::parse_archive(&files)?)
+}
+
+/// The merchant's books of a clearing day compared with its reconciliation file
+/// (`Response::reconciliation`, `read_reconciliation_archive`).
+#[uniffi::export]
+pub fn reconcile(books: Vec<BookEntry>, file: Reconciliation) -> ReconciliationReport {
+    crate::file::reconcile(&books, &file)
+}
+
+#[uniffi::export]
+impl ReconciliationReport {
+    /// The core's JSON shape: identical in every language.
+    #[uniffi::method(name = "to_json")]
+    pub fn ffi_to_json(&self) -> String {
+        crate::json::to_json(self)
+    }
+
+    /// Whether every line is consistent (nothing for the merchant to do).
+    #[uniffi::method(name = "is_clean")]
+    pub fn ffi_is_clean(&self) -> bool {
+        self.is_clean()
+    }
 }
 
 /// Every product API: its name, and whether it is a browser form (front: build it and

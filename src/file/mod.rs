@@ -11,6 +11,7 @@
 //! `gateway`) produce exactly what UnionPay sends, for the local gateway sandbox and for
 //! tests: a merchant never writes these, so they are not in its API.
 
+mod books;
 mod crc32;
 mod layout;
 mod names;
@@ -24,6 +25,10 @@ mod zm;
 mod zm_format;
 mod zme;
 
+pub use books::{
+    reconcile, BookEntry, BookState, LinkedOriginal, ReconciliationReport, ReportLine,
+    ReportSummary, Verdict,
+};
 pub use recon::{classify_member, parse_archive, MemberKind, Reconciliation, ZmTotals};
 pub use values::{Direction, MonthDayTime, SignedAmount};
 pub use zip_read::read_zip;

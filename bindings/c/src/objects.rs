@@ -9,7 +9,8 @@ use crate::handle::{self, Handle, Kind};
 use std::ffi::CString;
 use std::os::raw::c_char;
 use unionpay_acp::client::{KeyUpdate, Notification};
-use unionpay_acp::json::{request_from_json, to_json};
+use unionpay_acp::file::reconcile;
+use unionpay_acp::json::{books_from_json, request_from_json, to_json};
 use unionpay_acp::{Outcome, OutgoingRequest};
 
 /// A signed request, ready to send: POST `acp_request_body` to `acp_request_url` with
@@ -343,6 +344,33 @@ pub unsafe extern "C" fn acp_outcome_reconciliation_json(
             .response()
             .reconciliation(&Default::default())?;
         *out = c_string(to_json(&records));
+        Ok(())
+    })
+}
+
+/// The merchant's books of the clearing day (`books_json`: the core's book-entry array,
+/// `[{"orderId", "txnType", "amountFen", "queryId", "origQueryId", "state"}]`) compared
+/// with a file transfer's reconciliation file: the core's report JSON (free with
+/// `acp_string_free`).
+///
+/// # Safety
+/// `outcome` must be a pointer this library returned; `books_json` a C string; `out`
+/// valid.
+#[no_mangle]
+pub unsafe extern "C" fn acp_outcome_reconcile(
+    outcome: *const acp_outcome,
+    books_json: *const c_char,
+    out: *mut *mut c_char,
+) -> acp_result {
+    guard("acp_outcome_reconcile", || {
+        let out = out_ptr(out, "out")?;
+        let outcome = outcome_ref(outcome)?;
+        let books = books_from_json(text(books_json, "books_json")?)?;
+        let file = outcome
+            .inner
+            .response()
+            .reconciliation(&Default::default())?;
+        *out = c_string(to_json(&reconcile(&books, &file)));
         Ok(())
     })
 }

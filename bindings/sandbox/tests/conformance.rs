@@ -14,7 +14,8 @@ use unionpay_acp::client::{
     Notification, ParamMap, FORM_CONTENT_TYPE,
 };
 use unionpay_acp::crypto::default_backend;
-use unionpay_acp::json::to_json;
+use unionpay_acp::file::reconcile;
+use unionpay_acp::json::{books_from_json, to_json};
 use unionpay_acp::{
     Client, Credentials, CustomTrust, EncryptionCert, Error, MerchantKey, Outcome, OutgoingRequest,
     Timestamp, TrustProfile,
@@ -121,6 +122,54 @@ impl Run {
         }
         out.push_str(rest);
         Ok(out)
+    }
+
+    /// `value` with `${…}` replaced in every string inside it.
+    fn subst_value(&mut self, value: &Value) -> Result<Value, String> {
+        Ok(match value {
+            Value::String(s) => Value::String(self.subst(s)?),
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|v| self.subst_value(v))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| Ok((k.clone(), self.subst_value(v)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+
+    /// `verdicts` (orderId → verdict) and `originals` (orderId → the orderId its refund or
+    /// undo reverses) against a reconciliation report's lines.
+    fn check_report(&mut self, expect: &Value, report: &Value) -> StepResult {
+        let line = |order: &str| {
+            report["lines"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|l| l["orderId"] == order)
+                .cloned()
+        };
+        for (order, want) in expect["verdicts"].as_object().into_iter().flatten() {
+            let order = self.subst(order)?;
+            let got = line(&order).map(|l| l["verdict"].clone());
+            if got.as_ref() != Some(want) {
+                return Err(format!("verdict of {order}: expected {want}, got {got:?}"));
+            }
+        }
+        for (order, want) in expect["originals"].as_object().into_iter().flatten() {
+            let order = self.subst(order)?;
+            let want = self.subst(want.as_str().unwrap_or_default())?;
+            let got = line(&order).map(|l| l["original"]["orderId"].clone());
+            if got != Some(Value::from(want.clone())) {
+                return Err(format!("original of {order}: expected {want}, got {got:?}"));
+            }
+        }
+        Ok(())
     }
 
     fn value_of(&mut self, name: &str) -> Result<String, String> {
@@ -305,7 +354,17 @@ impl Run {
                         return Err(format!("no ZM record for order {order}"));
                     }
                 }
-                Ok(())
+                match step.get("books") {
+                    Some(books) => {
+                        let books = self.subst_value(books)?;
+                        let books =
+                            books_from_json(&books.to_string()).map_err(|e| e.to_string())?;
+                        let report: Value = serde_json::from_str(&to_json(&reconcile(&books, &r)))
+                            .unwrap_or_default();
+                        self.check_report(&expect, &report)
+                    }
+                    None => Ok(()),
+                }
             }
             "sandbox" => {
                 if let Some(fault) = step["fault"].as_object() {

@@ -80,6 +80,17 @@ impl Response {
             .js()?;
         Ok(to_json(&r))
     }
+
+    /// File transfer: the merchant's books (the core's book-entry JSON array) compared with
+    /// this file; the core's ReconciliationReport JSON.
+    pub fn reconcile(&self, books: &str, limits: &str) -> JsResult<String> {
+        let books = unionpay_acp::json::books_from_json(books).js()?;
+        let file = self
+            .inner
+            .reconciliation(&archive_limits(limits).js()?)
+            .js()?;
+        Ok(to_json(&unionpay_acp::file::reconcile(&books, &file)))
+    }
 }
 
 fn info_json(info: Option<ReceivedCustomerInfo>) -> String {

@@ -10,11 +10,14 @@ import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import uniffi.acp_core.AcpException
+import uniffi.acp_core.BookEntry
+import uniffi.acp_core.BookState
 import uniffi.acp_core.NextStep
 import uniffi.acp_core.Notification
 import uniffi.acp_core.Outcome
 import uniffi.acp_core.OutgoingRequest
 import uniffi.acp_core.readReconciliationArchive
+import uniffi.acp_core.reconcile
 import uniffi.unionpay_acp_ffi.Credentials
 import uniffi.unionpay_acp_ffi.MerchantKey
 import uniffi.unionpay_acp_ffi.keyUpdateToJson
@@ -81,6 +84,36 @@ class ConformanceTest {
             name == "backUrl" -> "${sandbox.url}/_sandbox/sink"
             name == "settleDate" -> JSONObject(sandbox.get("/_sandbox/clock")).optString("clearingDate").takeLast(4)
             else -> vars[name] ?: fail("\${$name} was never saved")
+        }
+
+        /** One book entry of the scenario (the core's JSON) as the typed record. */
+        fun bookEntry(e: JSONObject): BookEntry = BookEntry(
+            orderId = subst(e.getString("orderId")),
+            txnType = subst(e.getString("txnType")),
+            amountFen = e.getLong("amountFen").toULong(),
+            queryId = if (e.has("queryId")) subst(e.getString("queryId")) else null,
+            origQueryId = if (e.has("origQueryId")) subst(e.getString("origQueryId")) else null,
+            state = BookState.valueOf(e.getString("state").uppercase()),
+        )
+
+        /** `verdicts` and `originals` (orderId → expected) against a reconciliation report. */
+        fun checkReport(expect: JSONObject, report: JSONObject) {
+            val lines = report.getJSONArray("lines")
+            fun line(order: String): JSONObject? =
+                (0 until lines.length()).map { lines.getJSONObject(it) }.firstOrNull { it.getString("orderId") == order }
+            val verdicts = expect.optJSONObject("verdicts") ?: JSONObject()
+            for (order in verdicts.keySet()) {
+                val id = subst(order)
+                val got = line(id)?.optString("verdict")
+                if (got != verdicts.getString(order)) fail("verdict of $id: expected ${verdicts.getString(order)}, got $got")
+            }
+            val originals = expect.optJSONObject("originals") ?: JSONObject()
+            for (order in originals.keySet()) {
+                val id = subst(order)
+                val wanted = subst(originals.getString(order))
+                val got = line(id)?.optJSONObject("original")?.optString("orderId")
+                if (got != wanted) fail("original of $id: expected $wanted, got $got")
+            }
         }
 
         fun params(v: JSONObject?): Map<String, String> =
@@ -165,6 +198,11 @@ class ConformanceTest {
                     for (i in 0 until orders.length()) {
                         val id = subst(orders.getString(i))
                         if (r.zm.none { it.orderId == id }) fail("no ZM record for order $id")
+                    }
+                    val books = step.optJSONArray("books")
+                    if (books != null) {
+                        val entries = (0 until books.length()).map { bookEntry(books.getJSONObject(it)) }
+                        checkReport(expect, JSONObject(reconcile(entries, r).toJson()))
                     }
                 }
                 "sandbox" -> when {
