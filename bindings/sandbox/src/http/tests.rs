@@ -160,3 +160,45 @@ fn chunked_request_bodies_are_read_whole() {
     );
     server.shutdown();
 }
+
+#[test]
+#[allow(clippy::disallowed_methods)] // the test is a raw client: it opens a socket itself
+fn an_idle_kept_alive_connection_is_closed_after_the_io_timeout() {
+    use std::io::{Read, Write};
+    let limits = Limits {
+        io_timeout: Duration::from_millis(500),
+        max_connections: 1,
+        ..Limits::default()
+    };
+    let mut server = HttpServer::start(loopback(), limits, echo()).unwrap();
+    let addr = server.local_addr();
+    let mut tcp = std::net::TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    tcp.write_all(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    let n = tcp.read(&mut buf).unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]).to_lowercase();
+    assert!(
+        head.starts_with("http/1.1 200") && !head.contains("connection: close"),
+        "{head}"
+    );
+    // Kept alive, then idle: the server closes it once the timeout passed, so an idle
+    // client does not keep the only connection slot.
+    let start = crate::clock::instant_now();
+    let closed = matches!(tcp.read(&mut buf), Ok(0) | Err(_));
+    assert!(
+        closed && start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+    let r = post(
+        &format!("http://{addr}/b"),
+        "text/plain",
+        b"x",
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    assert_eq!(r.status, 200);
+    server.shutdown();
+}
