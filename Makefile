@@ -6,11 +6,24 @@ FUZZ_SECONDS ?= 20
 # The reference merchant services the black-box suite drives.
 MERCHANT_SERVICES ?= python node
 
-.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance merchant-test bench errors-json
+.PHONY: demo dist dist-check test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance merchant-test bench errors-json sandbox-load
 
 ## The main job: a whole token payment flow against the local sandbox.
+## The first run compiles the sandbox and the demo (about 150 crates): cargo says which.
 demo:
+	@echo "make demo: building the sandbox and the demo (cargo build --release; a first build takes a minute or two)"
+	$(CARGO) build --release -p acp-sandbox --example demo
 	$(CARGO) run --quiet --release -p acp-sandbox --example demo
+
+## Every release artifact into dist/ (SHA256SUMS, CycloneDX SBOM), cross builds included.
+## Not while `make test` runs in the same target directory (both use maturin's staging).
+dist:
+	bash packaging/dist.sh
+
+## A new user's checks of dist/: fresh venv, Maven, npm (Node 18/20/22, Bun, Deno) and
+## C projects, qemu (aarch64) and wine (Windows) runs; ends with `dist: N passed, M failed`.
+dist-check:
+	bash packaging/dist-check.sh
 
 ## Every test suite of every language, then one closing line with the totals.
 test:
@@ -19,7 +32,10 @@ test:
 setup:
 	@bash tests/tools/install.sh
 
+## One version in every manifest, the license files where each package takes them from.
 lint:
+	python3 packaging/versions.py
+	python3 packaging/licenses.py
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --lib --no-default-features -- -D warnings
@@ -73,6 +89,14 @@ fuzz:
 
 bench:
 	bash tests/tools/bench.sh
+
+## The sandbox under load (README "The sandbox under load"): 50 merchants, 20,000 mixed
+## requests on 127.0.0.1, then kill -9 in the middle of a second load and a restart on the
+## same --state. Stops by itself; exit 1 on an error or a lost order.
+sandbox-load:
+	$(CARGO) build --quiet --release -p acp-cli
+	$(CARGO) build --quiet --release -p acp-sandbox --example load
+	"$${CARGO_TARGET_DIR:-target}/release/examples/load" "$${CARGO_TARGET_DIR:-target}/release/acp" 50 20000
 
 errors-json:
 	$(CARGO) run --quiet -p acp-cli -- errors > errors.json

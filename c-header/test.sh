@@ -8,7 +8,9 @@
 #      tests), and checks that README.md shows examples/quick_start.c as it is;
 #   5. runs ctest, the quick start twice against a sandbox, the conformance runner (every
 #      scenario of tests/conformance), then every test under valgrind;
-#   6. installs into a temporary prefix and builds a program through pkg-config.
+#   6. installs into a temporary prefix and builds a program through pkg-config;
+#   7. a new user's project builds the quick start against that prefix only (find_package,
+#      shared and static; pkg-config) and runs it against a sandbox (packaging/consumer/c.sh).
 #
 #   bash c-header/test.sh                  # everything
 #   bash c-header/test.sh --update-header  # rewrite c-header/unionpay_acp.h, then test
@@ -119,5 +121,13 @@ cc -std=c11 -o "$build_dir/pc_static" "${src[@]}" $(pkg-config --cflags unionpay
 "$build_dir/pc_static" errors.json
 readelf -d "$build_dir/pc_shared" | grep -q 'NEEDED.*libunionpay_acp.so.0'
 echo "pkg-config: $(pkg-config --modversion unionpay_acp), shared (soname libunionpay_acp.so.0) and static link OK"
+
+step "a fresh project: the quick start against the installed prefix (find_package, pkg-config)"
+for f in include/unionpay_acp.h lib/libunionpay_acp.a lib/libunionpay_acp.so lib/pkgconfig/unionpay_acp.pc \
+  lib/cmake/unionpay_acp/unionpay_acpConfig.cmake lib/cmake/unionpay_acp/unionpay_acpConfigVersion.cmake \
+  share/doc/unionpay_acp/LICENSE-MIT share/doc/unionpay_acp/LICENSE-APACHE; do
+  [[ -e $prefix/$f ]] || { echo "FAIL: the install has no $f" >&2; exit 1; }
+done
+bash packaging/consumer/c.sh "$target_dir/release/acp" "$prefix"
 
 printf '\nc-header/test.sh: all C suites passed in %ds\n' $((SECONDS - start))

@@ -83,6 +83,7 @@ step "npm pack + install into a fresh project"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 tarball="$(npm pack --silent --pack-destination "$tmp" | tail -n 1)"
+python3 "$root/packaging/licenses.py" "$tmp/$tarball"
 mkdir "$tmp/app"
 (cd "$tmp/app" &&
   export ENC_PEM="$root/tests/fixtures/sandbox/enc.pem" &&
@@ -108,6 +109,20 @@ mkdir "$tmp/app"
     console.log("import \"unionpay-acp\" ok (same classes as require)");
   ')
 echo "tarball: $tarball ($(wc -c < "$tmp/$tarball") bytes)"
+
+step "npm publish --dry-run (no warning but the login one) and a new user's project"
+publish_log="$(npm publish --dry-run 2>&1)"
+if grep -i 'npm warn' <<<"$publish_log" | grep -vq 'requires you to be logged in'; then
+  echo "$publish_log" >&2
+  echo "FAIL: npm publish --dry-run warns" >&2
+  exit 1
+fi
+echo "npm publish --dry-run: $(grep -c 'npm notice [0-9.]*k\?B ' <<<"$publish_log") files, no warnings"
+if [ -n "${ACP_BIN:-}" ]; then
+  bash "$root/packaging/consumer/npm.sh" "$ACP_BIN" "$tmp/$tarball" node
+else
+  echo "skipped: no acp binary for the sandbox"
+fi
 
 printf '\nnpm/test.sh: all passed in %ss (acp_bg.wasm %s bytes, %s gzipped; acp_rsa_bg.wasm %s gzipped)\n' \
   "$((SECONDS - start))" "$wasm_raw" "$wasm_gz" "$(gzip -9c "$here/pkg/acp_rsa_bg.wasm" | wc -c)"

@@ -11,7 +11,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 PYTHON="${PYTHON:-python3}"
 VENV="$HERE/.venv"
-PINS=(maturin==1.16.0 httpx==0.28.1 pytest==9.2.0 pytest-asyncio==1.5.0 mypy==2.4.1 cryptography==50.0.2)
+PINS=(maturin==1.16.0 httpx==0.28.1 pytest==9.2.0 pytest-asyncio==1.5.0 mypy==2.4.1 cryptography==50.0.2 auditwheel==6.8.2)
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -39,6 +39,9 @@ rm -f "$WHEELS"/unionpay_acp-*.whl
 (cd "$HERE" && PATH="$VENV/bin:$PATH" "$VENV/bin/maturin" build --release --quiet -o "$WHEELS")
 WHEEL="$(ls "$WHEELS"/unionpay_acp-*.whl)"
 echo "built $(basename "$WHEEL")"
+python3 "$ROOT/packaging/licenses.py" "$WHEEL"
+# The platform tag in the name must be the one the wheel's symbols allow (auditwheel).
+"$VENV/bin/python" "$ROOT/packaging/wheel_tag.py" "$WHEEL"
 "$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 
 step "pip install of the wheel into a fresh venv"
@@ -58,6 +61,9 @@ else:
     raise SystemExit("a malformed PFX loaded")
 PY
 )
+
+step "a new user's venv: the wheel and the README quick start against a sandbox"
+bash "$ROOT/packaging/consumer/python.sh" "$ACP_BIN" "$WHEEL" "$PYTHON"
 
 step "mypy (strict) on the facade"
 (cd "$HERE" && "$VENV/bin/mypy")

@@ -81,7 +81,7 @@ pub use error::{Error, ErrorCode, ErrorKind, Result, VerifyFailure, VerifyStep};
 pub use form::Fields;
 pub use key::{EncryptionCert, MerchantKey};
 #[cfg(feature = "gateway")]
-pub use sign::sign_as_gateway;
+pub use sign::{sign_as_gateway, sign_as_gateway_500};
 pub use sign::{sign_fields, Credentials, SignMethod, SignedInfo, Version};
 pub use time::Timestamp;
 pub use verify::{CustomTrust, TrustProfile, Verifier};

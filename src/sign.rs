@@ -204,6 +204,21 @@ pub fn sign_as_gateway(fields: &mut Fields, key: &MerchantKey) -> Result<SignedI
     rsa_sign(fields, key, HashAlg::Sha256)
 }
 
+/// Signs a message the way UnionPay signed its 5.0.0 responses and notifications
+/// (signMethod 01, spec §4.3/§5.4): RSA-SHA1 over the SHA-1 hex of the canonical string,
+/// `certId` = the serial of the verify certificate the merchant looks it up by, and no
+/// `signPubKeyCert`. Used by the local gateway sandbox for 5.0.0 merchants (feature
+/// `gateway`).
+#[cfg(feature = "gateway")]
+pub fn sign_as_gateway_500(fields: &mut Fields, key: &MerchantKey) -> Result<SignedInfo> {
+    fields.remove("signature");
+    fields.remove("signPubKeyCert");
+    fields.set("version", Version::V5_0_0.as_str());
+    fields.set("signMethod", SignMethod::Rsa.as_str());
+    fields.set("certId", key.cert_id());
+    rsa_sign(fields, key, HashAlg::Sha1)
+}
+
 /// signMethod 01: the RSA signature of the canonical string's lowercase hex digest (the
 /// hex text is signed again, spec §4.2), set as base64 `signature`.
 fn rsa_sign(fields: &mut Fields, key: &MerchantKey, hash: HashAlg) -> Result<SignedInfo> {

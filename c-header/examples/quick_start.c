@@ -3,7 +3,9 @@
  * Open a card with an SMS code, pay with its token, and follow the library's next steps
  * until the payment is final. CMake builds it with libcurl (`cmake -S c-header -B build &&
  * cmake --build build`); against the local sandbox, from the repository root:
- * `acp sandbox --port 8080`, then `build/quick_start http://127.0.0.1:8080`.
+ * `acp sandbox --port 8080`, then `build/quick_start http://127.0.0.1:8080`. Over HTTPS
+ * with a private CA (`acp sandbox --tls`): `build/quick_start https://127.0.0.1:8080
+ * tests/fixtures/sandbox/root.pem`, the CA file libcurl trusts (CURLOPT_CAINFO).
  *
  * The host owns the I/O: libcurl POSTs, time() is the clock and nanosleep() the wait. What
  * an answer means and when to query are the library's (acp_client_next_step, followed by
@@ -52,11 +54,15 @@ static int add_json_string(buffer *b, const char *text) {
 
 static size_t collect(char *p, size_t size, size_t n, void *b) { return append(b, p, size * n) ? size * n : 0; }
 
+/* The CA certificates (PEM file) HTTPS trusts instead of the system's: a private CA. */
+static const char *ca_file = NULL;
+
 /* host_io.post with libcurl: the HTTP status and body of an answer, or -1 when none came. */
 static int post(void *ctx, const char *url, const char *body, char **answer, size_t *len) {
     (void)ctx;
     buffer b = {NULL, 0};
     long status = -1;
+    char error[CURL_ERROR_SIZE] = "";
     CURL *curl = curl_easy_init();
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/x-www-form-urlencoded;charset=UTF-8");
     if (curl && headers && add(&b, "")) {
@@ -66,7 +72,10 @@ static int post(void *ctx, const char *url, const char *body, char **answer, siz
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
         curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
         curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+        if (ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file);
         if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        else fprintf(stderr, "POST %s: %s\n", url, error); /* e.g. "SSL certificate problem: …" */
     }
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
@@ -181,6 +190,7 @@ static const char *txn_time(const transaction *t) { return acp_fields_get(acp_re
 
 int main(int argc, char **argv) {
     const char *base_url = argc > 1 ? argv[1] : "http://127.0.0.1:8080";
+    ca_file = argc > 2 ? argv[2] : NULL;
     host_io host = {post, now, sleep_for, NULL};
     size_t pfx_len = 0;
     char *settings = settings_json(base_url), *pfx = fixture("merchant.pfx", &pfx_len);

@@ -2,8 +2,10 @@
  * and its lifecycle (acp_client_next_step): key update → open SMS (sms_open) → back open
  * (token) → consume SMS → consume → notification to our own listener (received) → the
  * status query it leads to → partial refund (and its notification).
- * Usage: test_flow ACP_BINARY TESTS_DIR. Exit 77 (skipped) only when the sandbox binary is
- * absent. */
+ * Usage: test_flow ACP_BINARY TESTS_DIR [5.0.0]. With 5.0.0 the client signs the legacy way
+ * (setting "version": SHA-1) and loads the sandbox's 5.0.0 verify certificate through
+ * "verifyCerts500": every answer and notification must come back as 5.0.0, carrying that
+ * certificate's certId. Exit 77 (skipped) only when the sandbox binary is absent. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,37 @@
 #define PHONE "13552535506"
 #define FORM "application/x-www-form-urlencoded;charset=UTF-8"
 
+#define VERIFY500_CERT_ID "7000000000012" /* tests/fixtures/sandbox/verify500.pem */
+
 static int64_t now(void) { return (int64_t)time(NULL); }
+
+/* The message version of the run: 5.1.0, or 5.0.0 (argv[3]). */
+static const char *version = "5.1.0";
+
+/* Answers and notifications are signed the way of the request's version. */
+static void check_version(const acp_fields *f, const char *what) {
+    CHECK(str_eq(acp_fields_get(f, "version"), version), "%s: version %s", what, acp_fields_get(f, "version"));
+    if (str_eq(version, "5.0.0"))
+        CHECK(str_eq(acp_fields_get(f, "certId"), VERIFY500_CERT_ID) && !acp_fields_get(f, "signPubKeyCert"),
+              "%s: 5.0.0 answers carry the verify certId and no signPubKeyCert", what);
+}
+
+/* The sandbox client settings; for 5.0.0 with "version" and "verifyCerts500" added. */
+static char *flow_settings(const char *base_url, const char *tests_dir) {
+    char *settings = sandbox_settings(base_url, tests_dir, 0);
+    if (!str_eq(version, "5.0.0")) return settings;
+    char *pem = read_rel(tests_dir, "fixtures/sandbox/verify500.pem", NULL);
+    char *quoted = json_quote(pem);
+    size_t cap = strlen(settings) + strlen(quoted) + 64;
+    char *out = malloc(cap);
+    if (!out || !quoted) exit(2);
+    settings[strlen(settings) - 1] = '\0'; /* drop the closing brace */
+    snprintf(out, cap, "%s, \"version\": \"5.0.0\", \"verifyCerts500\": [%s]}", settings, quoted);
+    free(settings);
+    free(pem);
+    free(quoted);
+    return out;
+}
 
 /* POSTs the request and asks the client for the next step; NULL (after a failed check) on
  * any error. */
@@ -32,9 +64,11 @@ static acp_step *send_request(acp_client *client, const acp_request *req, const 
     CHECK(rc == ACP_RESULT_OK, "%s: %s", step_name, last_error());
     free(body);
     const acp_outcome *o = acp_step_outcome(step);
-    if (o)
+    if (o) {
         printf("  %-28s step %d, %s respCode %s (%s)\n", step_name, acp_step_kind(step), acp_outcome_name(o),
                acp_outcome_resp_code(o), acp_fields_get(acp_outcome_fields(o), "respMsg"));
+        check_version(acp_outcome_fields(o), step_name);
+    }
     CHECK(!step || o, "%s: the answer has an outcome", step_name);
     return step;
 }
@@ -66,6 +100,7 @@ static acp_notification *notification(acp_client *client, inbox *in, int n, cons
     if (!note) return NULL;
     CHECK(acp_notification_success(note), "notification %d is not a success", n);
     CHECK(acp_notification_matches(note, about), "notification %d does not match its request", n);
+    check_version(acp_notification_fields(note), "notification");
     printf("  notification %d verified: txnType %s respCode %s queryId %s\n", n,
            acp_fields_get(acp_notification_fields(note), "txnType"),
            acp_fields_get(acp_notification_fields(note), "respCode"),
@@ -74,10 +109,11 @@ static acp_notification *notification(acp_client *client, inbox *in, int n, cons
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3) {
-        fprintf(stderr, "usage: %s ACP_BINARY TESTS_DIR\n", argv[0]);
+    if (argc < 3 || (argc > 3 && strcmp(argv[3], "5.0.0") != 0)) {
+        fprintf(stderr, "usage: %s ACP_BINARY TESTS_DIR [5.0.0]\n", argv[0]);
         return 2;
     }
+    if (argc > 3) version = argv[3];
     if (access(argv[1], X_OK) != 0) {
         printf("SKIP: the sandbox binary %s is absent (build it with `cargo build -p acp-cli`)\n", argv[1]);
         return 77;
@@ -89,12 +125,12 @@ int main(int argc, char **argv) {
     CHECK(inbox_start(&in) == 0, "the notification listener did not start");
     char back_url[64];
     snprintf(back_url, sizeof back_url, "http://127.0.0.1:%d/notify", in.port);
-    printf("sandbox %s, backUrl %s\n", sb.base_url, back_url);
+    printf("sandbox %s, backUrl %s, version %s\n", sb.base_url, back_url, version);
 
     /* The sandbox's trust, without an encryption certificate: the key update fetches it. */
     size_t pfx_len;
     char *pfx = read_rel(argv[2], "fixtures/sandbox/merchant.pfx", &pfx_len);
-    char *settings = sandbox_settings(sb.base_url, argv[2], 0);
+    char *settings = flow_settings(sb.base_url, argv[2]);
     acp_client *client = NULL;
     acp_request *key = NULL, *sms = NULL, *open = NULL, *sms2 = NULL, *pay = NULL, *refund = NULL;
     acp_step *step = NULL, *query = NULL;
@@ -250,5 +286,5 @@ done:
     inbox_stop(&in);
     sandbox_stop(&sb);
     CHECK(test_checks > 20, "the flow ran to its end");
-    return finish("flow");
+    return finish(str_eq(version, "5.0.0") ? "flow 5.0.0" : "flow");
 }

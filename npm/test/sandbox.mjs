@@ -14,11 +14,12 @@ export const SKIP_WITHOUT_SANDBOX = ACP_BIN
 
 /**
  * Starts `acp sandbox --port 0` on 127.0.0.1 (`bin`: the acp binary, default ACP_BIN;
- * `notifySpeed`: how much faster than real time notifications are retried); resolves
- * `{ baseUrl, stop }`.
+ * `notifySpeed`: how much faster than real time notifications are retried; `tls`: serve
+ * HTTPS with the sandbox's test CA, `--tls`); resolves `{ baseUrl, stop }`.
  */
-export async function startSandbox({ bin = ACP_BIN, notifySpeed = 600 } = {}) {
+export async function startSandbox({ bin = ACP_BIN, notifySpeed = 600, tls = false } = {}) {
   const args = ['sandbox', '--port', '0', '--bind', '127.0.0.1', '--exit-on-eof', '--notify-speed', String(notifySpeed)];
+  if (tls) args.push('--tls');
   const child = spawn(bin, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
   });

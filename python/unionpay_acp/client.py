@@ -17,6 +17,7 @@ import asyncio
 import base64
 import copy
 import json
+import ssl
 import time
 from datetime import datetime, timedelta, timezone
 from typing import (
@@ -300,6 +301,16 @@ def _start(client: _Base, target: Any, clock: Clock) -> NextStep:
     return target
 
 
+def _raise_if_untrusted(error: httpx.RequestError) -> None:
+    """A server certificate the HTTP client does not trust is the host's configuration, not
+    a lost answer: the TLS handshake failed before anything was sent, so it is raised as it
+    is (``httpx.ConnectError``, ``[SSL: CERTIFICATE_VERIFY_FAILED] …``) instead of being
+    planned as "no answer". Trust a private CA with ``httpx.Client(verify=ssl_context)``."""
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(error):
+        raise error
+
+
 class Client(_Base, _Apis[Sent]):
     """A merchant client doing its HTTP with a blocking `httpx.Client`.
 
@@ -343,7 +354,8 @@ class Client(_Base, _Apis[Sent]):
         url, kw = self._request(request, timeout)
         try:
             return self._http.post(url, **kw)
-        except httpx.RequestError:  # no answer: connection failed, reset, timed out
+        except httpx.RequestError as e:  # no answer: connection failed, reset, timed out
+            _raise_if_untrusted(e)
             return None
 
     def send(
@@ -442,7 +454,8 @@ class AsyncClient(_Base, _Apis[Awaitable[Sent]]):
         url, kw = self._request(request, timeout)
         try:
             return await self._http.post(url, **kw)
-        except httpx.RequestError:  # no answer: connection failed, reset, timed out
+        except httpx.RequestError as e:  # no answer: connection failed, reset, timed out
+            _raise_if_untrusted(e)
             return None
 
     async def send(

@@ -5,6 +5,9 @@
 # purpose (tests and the local sandbox need them); they protect nothing.
 #
 # Usage: tests/gen/make_sandbox_pki.sh [OUTDIR]     (default: tests/fixtures/sandbox)
+#        tests/gen/make_sandbox_pki.sh --leaves-only [OUTDIR]
+#          issues only the leaves added later (tls, verify500) from the root and middle
+#          already in OUTDIR, leaving every other file as it is.
 #
 # Re-running creates NEW keys (RSA key generation is random) with the same names, serials,
 # subjects and validity dates. The committed output is what the test vectors use: after a
@@ -13,6 +16,8 @@
 # Requires OpenSSL 3.x (uses `openssl pkcs12 -legacy` for the UnionPay-style PFX).
 set -euo pipefail
 
+leaves_only=0
+if [[ ${1:-} == --leaves-only ]]; then leaves_only=1; shift; fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${1:-$here/../fixtures/sandbox}"
 mkdir -p "$out"
@@ -25,6 +30,8 @@ SERIAL_SIGN=7000000000011
 SERIAL_ENC=7000000000021
 SERIAL_ENC2=7000000000022
 SERIAL_MERCHANT=7000000000031
+SERIAL_VERIFY500=7000000000012
+SERIAL_TLS=7000000000041
 PFX_PASSWORD=000000
 
 work="$(mktemp -d)"
@@ -87,6 +94,14 @@ keyUsage               = critical,keyEncipherment,dataEncipherment
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid:always
 
+[ ext_tls ]
+basicConstraints       = critical,CA:false
+keyUsage               = critical,digitalSignature,keyEncipherment
+extendedKeyUsage       = serverAuth
+subjectAltName         = DNS:localhost,IP:127.0.0.1,IP:::1
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
 [ ext_merchant ]
 basicConstraints       = CA:false
 keyUsage               = critical,digitalSignature,nonRepudiation,keyEncipherment,dataEncipherment
@@ -132,6 +147,29 @@ issue() {
 O="/C=CN/O=unionpay-acp Sandbox"
 UP="中国银联股份有限公司"
 
+# The leaves added later, issued by the existing middle.
+issue_later_leaves() {
+  newkey verify500
+  newkey tls
+  issue verify500 "$O/OU=Local RA/CN=041@8310000000083040@$UP@00000003" $SERIAL_VERIFY500 20250101000000Z 20400101000000Z ext_sign middle
+  issue tls       "$O/OU=Local RA/CN=localhost"                        $SERIAL_TLS       20250101000000Z 20400101000000Z ext_tls  middle
+  local at
+  at=$(date -u -d 2030-01-01T00:00:00Z +%s)
+  openssl verify -attime "$at" -CAfile "$out/root.pem" -untrusted "$out/middle.pem" -purpose sslserver "$out/tls.pem" >/dev/null
+  openssl verify -attime "$at" -CAfile "$out/root.pem" -untrusted "$out/middle.pem" -purpose any "$out/verify500.pem" >/dev/null
+  chmod 644 "$out"/verify500*.pem "$out"/tls*.pem
+}
+
+if [[ $leaves_only == 1 ]]; then
+  issue_later_leaves
+  for n in verify500 tls; do
+    hex="$(openssl x509 -in "$out/$n.pem" -noout -serial | cut -d= -f2)"
+    printf '%-9s serial %s (hex %s)\n' "$n" "$((16#$hex))" "$hex"
+  done
+  echo "written to $out"
+  exit 0
+fi
+
 for n in root middle sign enc enc2 merchant; do newkey "$n"; done
 
 issue root     "$O/CN=ACP SANDBOX ROOT CA"                          $SERIAL_ROOT     20250101000000Z 20450101000000Z ext_root     self
@@ -140,6 +178,8 @@ issue sign     "$O/OU=Local RA/CN=041@8310000000083040@$UP@00000001" $SERIAL_SIG
 issue enc      "$O/OU=Local RA/CN=041@8310000000083040@$UP@00000002" $SERIAL_ENC      20250101000000Z 20400101000000Z ext_enc      middle
 issue enc2     "$O/OU=Local RA/CN=041@8310000000083040@$UP@00000002" $SERIAL_ENC2     20260101000000Z 20410101000000Z ext_enc      middle
 issue merchant "$O/CN=041@777290058110097@Sandbox Merchant@00000001" $SERIAL_MERCHANT 20250101000000Z 20400101000000Z ext_merchant middle
+
+issue_later_leaves
 
 # Chain checks (leaf -> middle -> root), at a time inside every validity window.
 at=$(date -u -d 2030-01-01T00:00:00Z +%s)
@@ -163,7 +203,7 @@ openssl pkcs12 -export -name "merchant" \
 chmod 644 "$out"/*.pem "$out"/*.pfx
 
 # Serial numbers, decimal (certId / encryptCertId).
-for n in root middle sign enc enc2 merchant; do
+for n in root middle sign enc enc2 merchant verify500 tls; do
   hex="$(openssl x509 -in "$out/$n.pem" -noout -serial | cut -d= -f2)"
   printf '%-9s serial %s (hex %s)\n' "$n" "$((16#$hex))" "$hex"
 done

@@ -25,7 +25,7 @@ commands:
                                        unless --trust is given
   errors                               the error catalogue (errors.json)
   settings                             the client settings schema (settings.json)
-  sandbox [--port N] [--bind ADDR] [--state DIR] [--notify-speed F] [--print-trust]
+  sandbox [--port N] [--bind ADDR] [--state DIR] [--notify-speed F] [--tls] [--print-trust]
                                        run the local gateway sandbox (see `acp sandbox --help`)";
 
 fn main() -> ExitCode {

@@ -13,16 +13,25 @@ use std::process::ExitCode;
 use unionpay_acp::Timestamp;
 
 const HELP: &str = "usage: acp sandbox [--port N] [--bind ADDR] [--state DIR] [--notify-speed F]
-                   [--now RFC3339] [--lenient] [--exit-on-eof] [--print-trust]
+                   [--now RFC3339] [--txn-time-tolerance SECS] [--lenient] [--tls]
+                   [--exit-on-eof] [--print-trust]
 
   --port N           port to listen on (default 0: a free port; the URL is printed)
   --bind ADDR        address or address:port (default 127.0.0.1)
   --state DIR        keep the state as JSON in DIR and reload it at start
   --notify-speed F   divide the notification retry schedule (0, 1, 2, 4 min) by F
   --now RFC3339      start the sandbox clock at this time
+  --txn-time-tolerance SECS
+                     accept a new transaction's txnTime up to SECS away from Beijing
+                     time (default 300, like the real gateway; 86400 relaxes it for a
+                     client that cannot send Beijing time yet)
   --lenient          accept every API at every gateway path
+  --tls              serve HTTPS (https://127.0.0.1:PORT) with the sandbox's certificate
+                     for localhost / 127.0.0.1 / ::1, issued by its test CA: trust the
+                     root that --print-trust prints (the same CA signs its messages)
   --exit-on-eof      also stop (cleanly) when stdin is closed
-  --print-trust      print the sandbox root + middle certificates (PEM) and exit
+  --print-trust      print the sandbox root + middle certificates (PEM) and exit: the
+                     trust of its signatures and, with --tls, of its HTTPS certificate
 
 Stops on Ctrl-C. The first stdout line is the base URL.";
 
@@ -85,7 +94,17 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
                 let now = Timestamp::parse_rfc3339(&value()?).map_err(|e| e.to_string())?;
                 config.clock.set_now(now);
             }
+            "--txn-time-tolerance" => {
+                let secs: i64 = value()?
+                    .parse()
+                    .ok()
+                    .filter(|s| *s >= 0)
+                    .ok_or("--txn-time-tolerance needs a number of seconds")?;
+                config.rules.txn_time_past_secs = secs;
+                config.rules.txn_time_future_secs = secs;
+            }
             "--lenient" => config.lenient_endpoints = true,
+            "--tls" => config.tls = Some(acp_sandbox::http::TlsIdentity::sandbox()),
             "--exit-on-eof" => exit_on_eof = true,
             other => return Err(format!("unknown option {other}; run `acp sandbox --help`")),
         }

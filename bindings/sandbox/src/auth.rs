@@ -1,8 +1,9 @@
 //! Verifying the merchant's request signature (spec §4): the gateway side of signing.
 //!
-//! signMethod 01 / 5.1.0: the certificate is found by `certId` among the merchant
-//! certificates the sandbox trusts; the signature is SHA256withRSA over the lowercase
-//! SHA-256 hex of the canonical string (double hashing). 11/12: the secure key.
+//! signMethod 01: the certificate is found by `certId` among the merchant certificates
+//! the sandbox trusts; the signature is RSA over the lowercase hex digest of the canonical
+//! string (double hashing), SHA-256 for 5.1.0 and SHA-1 for 5.0.0 (spec §4.2/§4.3).
+//! 11/12 (5.1.0 only): the secure key.
 
 use crate::codes::{self, Outcome};
 use crate::gateway::{Auth, Gateway};
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use unionpay_acp::crypto::{CryptoBackend, HashAlg, PublicKeyOps};
 use unionpay_acp::form::canonical_string;
 use unionpay_acp::pki::Certificate;
-use unionpay_acp::{Credentials, Fields, SignMethod};
+use unionpay_acp::{Credentials, Fields, SignMethod, Version};
 
 /// A trusted merchant certificate with its loaded public key.
 pub struct MerchantCert {
@@ -57,11 +58,11 @@ pub fn authenticate(gw: &Gateway, f: &Fields) -> Outcome<Auth> {
         }
     }
     let version = f.get("version").unwrap_or_default();
-    if version != "5.1.0" {
-        return Err(codes::format_error(format!(
-            "version {version} is not supported by the sandbox (5.1.0 only)"
-        )));
-    }
+    let version = Version::parse(version).map_err(|_| {
+        codes::format_error(format!(
+            "version {version} is not supported by the sandbox (5.1.0 or 5.0.0)"
+        ))
+    })?;
     let encoding = f.get("encoding").unwrap_or_default();
     if !encoding.eq_ignore_ascii_case("UTF-8") {
         return Err(codes::format_error(format!(
@@ -70,6 +71,11 @@ pub fn authenticate(gw: &Gateway, f: &Fields) -> Outcome<Auth> {
     }
     let method = f.get("signMethod").unwrap_or_default();
     let signature = f.get("signature").unwrap_or_default();
+    if version == Version::V5_0_0 && method != "01" {
+        return Err(codes::format_error(format!(
+            "signMethod {method} does not exist in version 5.0.0 (01 only)"
+        )));
+    }
     match method {
         "01" => {
             let cert_id = f
@@ -85,17 +91,15 @@ pub fn authenticate(gw: &Gateway, f: &Fields) -> Outcome<Auth> {
             let sig = base64::engine::general_purpose::STANDARD
                 .decode(signature)
                 .map_err(|_| codes::signature_failed())?;
-            let digest_hex = HashAlg::Sha256.hex_digest(canonical_string(f).as_bytes());
-            if cert
-                .key
-                .verify_pkcs1v15(HashAlg::Sha256, digest_hex.as_bytes(), &sig)
-                != Ok(true)
-            {
+            let hash: HashAlg = version.rsa_hash();
+            let digest_hex = hash.hex_digest(canonical_string(f).as_bytes());
+            if cert.key.verify_pkcs1v15(hash, digest_hex.as_bytes(), &sig) != Ok(true) {
                 return Err(codes::signature_failed());
             }
             Ok(Auth {
                 cert_id: cert_id.to_owned(),
                 method: method.to_owned(),
+                version,
             })
         }
         "11" | "12" => {
@@ -119,6 +123,7 @@ pub fn authenticate(gw: &Gateway, f: &Fields) -> Outcome<Auth> {
             Ok(Auth {
                 cert_id: String::new(),
                 method: method.to_owned(),
+                version,
             })
         }
         other => Err(codes::format_error(format!(

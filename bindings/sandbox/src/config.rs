@@ -40,8 +40,12 @@ pub struct SandboxConfig {
     /// Accept every API at every gateway path (the real gateway may route by txnType; spec
     /// §1.2 emulator note). Off by default: a wrong path is answered with respCode 10.
     pub lenient_endpoints: bool,
-    /// Most simultaneous connections; more are answered `503` at once.
+    /// Most simultaneous connections (kept-alive ones included); more are answered `503`
+    /// at once.
     pub max_connections: usize,
+    /// Serve HTTPS with this identity (`TlsIdentity::sandbox()`: the sandbox's own
+    /// certificate, issued by its test CA); `None` = plain HTTP.
+    pub tls: Option<crate::http::TlsIdentity>,
 }
 
 impl Default for SandboxConfig {
@@ -59,6 +63,7 @@ impl Default for SandboxConfig {
             rules: Rules::default(),
             lenient_endpoints: false,
             max_connections: 64,
+            tls: None,
         }
     }
 }
@@ -83,9 +88,13 @@ pub struct Rules {
     pub sms_only_code: Option<String>,
     /// Seconds an SMS code stays valid.
     pub sms_ttl_secs: i64,
-    /// How far txnTime of a new transaction may lie in the past / future, in seconds.
+    /// How far txnTime of a new transaction may lie in the past, in seconds (default
+    /// 300: strict, like the real gateway, so a client sending its host's local time
+    /// instead of Beijing time fails here and not in production). Relax it for clients
+    /// under test that cannot help it (`acp sandbox --txn-time-tolerance SECS`).
     pub txn_time_past_secs: i64,
-    /// See `txn_time_past_secs`.
+    /// How far txnTime of a new transaction may lie in the future, in seconds (default
+    /// 300, see `txn_time_past_secs`).
     pub txn_time_future_secs: i64,
     /// Largest single amount in fen (above: respCode 33).
     pub single_limit: u64,
@@ -101,6 +110,9 @@ pub struct Rules {
     pub tr_ids: Vec<String>,
 }
 
+/// The default txnTime tolerance either way: a few minutes of clock drift.
+pub const TXN_TIME_TOLERANCE_SECS: i64 = 300;
+
 impl Default for Rules {
     fn default() -> Self {
         Rules {
@@ -111,8 +123,8 @@ impl Default for Rules {
             sms_fail_codes: vec!["123456".to_owned(), "654321".to_owned()],
             sms_only_code: None,
             sms_ttl_secs: 600,
-            txn_time_past_secs: 86_400,
-            txn_time_future_secs: 600,
+            txn_time_past_secs: TXN_TIME_TOLERANCE_SECS,
+            txn_time_future_secs: TXN_TIME_TOLERANCE_SECS,
             single_limit: 100_000_000,
             refund_days: 335,
             preauth_days: 30,

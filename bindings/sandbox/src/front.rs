@@ -131,13 +131,19 @@ pub fn confirm(gw: &Gateway, body: &[u8]) -> Confirmed {
     }
     let notices = gw.collect_due(&mut st, now);
     let txn = st.txns.get(idx).cloned();
-    save(gw, &st);
+    let ticket = gw.store.as_ref().map(crate::store::Store::changed);
     drop(st);
+    if let (Some(store), Some(ticket)) = (&gw.store, ticket) {
+        store.wait_written(ticket);
+    }
     let Some(txn) = txn else {
         return page(500, "the order is gone");
     };
-    let method = txn.sign_method.clone();
-    let signed = gw.sign_fields(notification_fields(gw, &txn), &method);
+    let signed = gw.sign_fields(
+        notification_fields(gw, &txn),
+        &txn.sign_method,
+        &txn.version,
+    );
     let front_url = request.get("frontUrl").unwrap_or("/");
     Confirmed {
         status: 200,

@@ -81,6 +81,8 @@ pub struct Auth {
     pub cert_id: String,
     /// signMethod (01, 11, 12).
     pub method: String,
+    /// The request's version: answers and notifications are signed the same way.
+    pub version: unionpay_acp::Version,
 }
 
 /// The sandbox's gateway: configuration, keys, clock and state.
@@ -176,10 +178,12 @@ impl Gateway {
             apis::dispatch(self, &mut st, &cx, &mut resp)
         };
         let notices = self.collect_due(&mut st, now);
-        if let Some(store) = &self.store {
-            store.save(&st);
-        }
+        let ticket = self.store.as_ref().map(Store::changed);
         drop(st);
+        // Nothing is answered before the change is on disk (group commit, see store.rs).
+        if let (Some(store), Some(ticket)) = (&self.store, ticket) {
+            store.wait_written(ticket);
+        }
         match result {
             Ok(apis::Reply::Html(html)) => Answer {
                 body: html,
@@ -192,7 +196,7 @@ impl Gateway {
                     resp.set("respCode", "00");
                     resp.set("respMsg", codes::SUCCESS_MSG);
                 }
-                let mut body = self.signed_body(resp, &auth.method);
+                let mut body = self.signed_body(resp, &auth);
                 if matches!(cx.fault, Some(FaultAction::BadSignature)) {
                     body = garble_signature(&body);
                 }
@@ -257,6 +261,7 @@ impl Gateway {
             biz_type: cx.get("bizType").unwrap_or_default().to_owned(),
             encoding: cx.get("encoding").unwrap_or("UTF-8").to_owned(),
             sign_method: cx.auth.method.clone(),
+            version: cx.auth.version.as_str().to_owned(),
             cert_id: cx.auth.cert_id.clone(),
             query_id: None,
             trace_no: st.next_trace(),
@@ -338,7 +343,11 @@ impl Gateway {
             let Some(url) = t.back_url.clone() else {
                 continue;
             };
-            let fields = self.sign_fields(apis::notification_fields(self, &t), &t.sign_method);
+            let fields = self.sign_fields(
+                apis::notification_fields(self, &t),
+                &t.sign_method,
+                &t.version,
+            );
             for copy in 0..=t.notify_repeat {
                 out.push(Notice {
                     url: url.clone(),
@@ -357,17 +366,21 @@ impl Gateway {
         let notices = self.collect_due(&mut st, now);
         if !notices.is_empty() {
             if let Some(store) = &self.store {
-                store.save(&st);
+                store.changed();
             }
         }
         notices
     }
 
-    /// Signs like UnionPay: signMethod 01 with the sandbox signing certificate, or the
-    /// secure key for 11/12 requests.
-    pub fn sign_fields(&self, mut fields: Fields, method: &str) -> Fields {
+    /// Signs like UnionPay: signMethod 01 with the sandbox signing certificate (5.1.0) or
+    /// its 5.0.0 verify certificate (a 5.0.0 request), or the secure key for 11/12
+    /// requests.
+    pub fn sign_fields(&self, mut fields: Fields, method: &str, version: &str) -> Fields {
         fields.set("version", "5.1.0");
         let signed = match (method, &self.secure_key) {
+            _ if version == "5.0.0" => {
+                unionpay_acp::sign_as_gateway_500(&mut fields, &self.keys.verify500)
+            }
             ("11" | "12", Some(key)) => {
                 let method = unionpay_acp::SignMethod::parse(method)
                     .unwrap_or(unionpay_acp::SignMethod::Sha256SecureKey);
@@ -387,8 +400,8 @@ impl Gateway {
     }
 
     /// The signed raw body (values not URL-encoded, as UnionPay answers).
-    pub fn signed_body(&self, fields: Fields, method: &str) -> String {
-        raw_body(&self.sign_fields(fields, method))
+    pub fn signed_body(&self, fields: Fields, auth: &Auth) -> String {
+        raw_body(&self.sign_fields(fields, &auth.method, auth.version.as_str()))
     }
 
     fn reject_answer(&self, ep: Endpoint, req: &Fields, auth: Option<&Auth>, r: Reject) -> Answer {
@@ -400,7 +413,13 @@ impl Gateway {
         resp.set("respCode", r.code);
         resp.set("respMsg", r.msg.as_str());
         let method = auth.map(|a| a.method.as_str()).unwrap_or("01");
-        let signed = self.sign_fields(resp, method);
+        // Before authentication a 5.0.0 request is still answered the 5.0.0 way.
+        let version = match auth {
+            Some(a) => a.version.as_str(),
+            None if req.get("version") == Some("5.0.0") => "5.0.0",
+            None => "5.1.0",
+        };
+        let signed = self.sign_fields(resp, method, version);
         if ep == Endpoint::Front {
             return Answer {
                 body: crate::front::error_page(&signed),

@@ -49,7 +49,7 @@ pub use front::CONFIRM_PATH;
 pub use gateway::Endpoint;
 pub use material::{
     sandbox_merchant_key, MERCHANT_PEM, MERCHANT_PFX, MERCHANT_PFX_PASSWORD, MIDDLE_PEM,
-    OFFICIAL_TEST_PFX, ROOT_PEM,
+    OFFICIAL_TEST_PFX, ROOT_PEM, VERIFY500_PEM,
 };
 pub use notify::{AttemptOutcome, NotificationRecord, NotifyAttempt};
 pub use server::{Sandbox, SandboxHandle, StartError, SINK_PATH};

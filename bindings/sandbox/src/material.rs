@@ -21,6 +21,13 @@ pub const MERCHANT_PFX_PASSWORD: &str = "000000";
 pub const OFFICIAL_TEST_PFX: &[u8] =
     include_bytes!("../../../tests/fixtures/official-certs/acp_test_sign.pfx");
 
+/// The sandbox's 5.0.0 verify certificate (certId 7000000000012): 5.0.0 answers carry no
+/// `signPubKeyCert`, so a 5.0.0 client loads this one (`verify_certs_500`) and finds it by
+/// the answer's `certId`.
+pub const VERIFY500_PEM: &str = include_str!("../../../tests/fixtures/sandbox/verify500.pem");
+
+const VERIFY500_KEY_PEM: &[u8] =
+    include_bytes!("../../../tests/fixtures/sandbox/verify500.key.pem");
 const SIGN_PEM: &[u8] = include_bytes!("../../../tests/fixtures/sandbox/sign.pem");
 const SIGN_KEY_PEM: &[u8] = include_bytes!("../../../tests/fixtures/sandbox/sign.key.pem");
 const ENC_PEM: &[u8] = include_bytes!("../../../tests/fixtures/sandbox/enc.pem");
@@ -33,6 +40,8 @@ const ENC2_KEY_PEM: &[u8] = include_bytes!("../../../tests/fixtures/sandbox/enc2
 pub(crate) struct GatewayKeys {
     /// Signs every response and notification (`signPubKeyCert`).
     pub sign: MerchantKey,
+    /// Signs 5.0.0 responses and notifications (SHA-1, `certId`).
+    pub verify500: MerchantKey,
     /// Encryption keys, index 0 = `enc.pem`, 1 = `enc2.pem` (rotation).
     pub enc: Vec<MerchantKey>,
 }
@@ -42,6 +51,7 @@ impl GatewayKeys {
         let b = backend.as_ref();
         Ok(GatewayKeys {
             sign: MerchantKey::from_pem(SIGN_KEY_PEM, SIGN_PEM, b)?,
+            verify500: MerchantKey::from_pem(VERIFY500_KEY_PEM, VERIFY500_PEM.as_bytes(), b)?,
             enc: vec![
                 MerchantKey::from_pem(ENC_KEY_PEM, ENC_PEM, b)?,
                 MerchantKey::from_pem(ENC2_KEY_PEM, ENC2_PEM, b)?,

@@ -89,7 +89,8 @@ struct Shared {
     wake: Condvar,
     stop: AtomicBool,
     schedule: Vec<Duration>,
-    timeout: Duration,
+    /// Keeps connections to backUrls alive between notifications.
+    client: crate::http::HttpClient,
     next_id: Mutex<u64>,
 }
 
@@ -125,7 +126,7 @@ impl Notifier {
             wake: Condvar::new(),
             stop: AtomicBool::new(false),
             schedule,
-            timeout,
+            client: crate::http::HttpClient::new(timeout),
             next_id: Mutex::new(0),
         });
         let worker = {
@@ -253,11 +254,10 @@ fn attempt(shared: &Arc<Shared>, mut job: Job) {
         job.lose -= 1;
         AttemptOutcome::LostByFault
     } else {
-        match crate::http::post(
+        match shared.client.post(
             &url,
             "application/x-www-form-urlencoded;charset=UTF-8",
             body.as_bytes(),
-            shared.timeout,
         ) {
             Ok(r) if r.status == 200 || r.status == 302 => {
                 AttemptOutcome::Delivered { status: r.status }

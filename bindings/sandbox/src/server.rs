@@ -67,6 +67,25 @@ impl Sandbox {
             faults: Mutex::new(config.faults.clone()),
             store,
         });
+        let writer = match &gateway.store {
+            Some(_) => {
+                let gw = gateway.clone();
+                Some(
+                    std::thread::Builder::new()
+                        .name("state-writer".to_owned())
+                        .spawn(move || {
+                            if let Some(store) = &gw.store {
+                                store.run_writer(|| {
+                                    serde_json::to_vec(&*crate::gateway::lock(&gw.state))
+                                        .map_err(std::io::Error::other)
+                                });
+                            }
+                        })
+                        .map_err(|e| StartError(format!("state writer thread: {e}")))?,
+                )
+            }
+            None => None,
+        };
         let ticker_gw = gateway.clone();
         let notifier = Notifier::start(
             &config.notify_schedule_secs,
@@ -84,13 +103,17 @@ impl Sandbox {
             io_timeout: Duration::from_secs(10),
             max_connections: config.max_connections.max(1),
         };
-        let server = HttpServer::start(config.bind, limits, handler)
-            .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.bind)))?;
+        let server = match &config.tls {
+            Some(identity) => HttpServer::start_tls(config.bind, limits, handler, identity),
+            None => HttpServer::start(config.bind, limits, handler),
+        }
+        .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.bind)))?;
         Ok(SandboxHandle {
             server,
             notifier,
             queue,
             gateway,
+            writer,
         })
     }
 }
@@ -101,12 +124,19 @@ pub struct SandboxHandle {
     notifier: Notifier,
     queue: NotifyQueue,
     gateway: Arc<Gateway>,
+    /// Writes the `--state` file (group commit).
+    writer: Option<std::thread::JoinHandle<()>>,
 }
 
 impl SandboxHandle {
-    /// `http://127.0.0.1:PORT` (no trailing slash).
+    /// `http://127.0.0.1:PORT`, or `https://…` with TLS (no trailing slash).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.server.local_addr())
+        format!("{}://{}", self.server.scheme(), self.server.local_addr())
+    }
+
+    /// Whether the sandbox serves HTTPS.
+    pub fn is_tls(&self) -> bool {
+        self.server.scheme() == "https"
     }
 
     /// The bound address.
@@ -214,6 +244,12 @@ impl SandboxHandle {
     pub fn shutdown(&mut self) {
         self.server.shutdown();
         self.notifier.shutdown();
+        if let Some(store) = &self.gateway.store {
+            store.stop();
+        }
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
     }
 }
 

@@ -5,6 +5,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use unionpay_acp::Timestamp;
 
+/// The version of transactions stored before 5.0.0 was accepted.
+fn version_510() -> String {
+    "5.1.0".to_owned()
+}
+
 /// What happened to a transaction after it was booked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Life {
@@ -31,6 +36,9 @@ pub struct Txn {
     pub encoding: String,
     /// signMethod of the request (01, 11, 12): notifications are signed the same way.
     pub sign_method: String,
+    /// version of the request (5.1.0, 5.0.0): notifications are signed the same way.
+    #[serde(default = "version_510")]
+    pub version: String,
     /// certId of the merchant certificate (accNo in notifications is encrypted to it).
     pub cert_id: String,
     pub query_id: Option<String>,

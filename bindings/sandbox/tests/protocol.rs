@@ -165,12 +165,97 @@ fn required_fields_13_and_formats_10() {
     assert_eq!(code(&env.back(f.clone())), "10");
     f.set("currencyCode", "156").remove("backUrl");
     assert_eq!(code(&env.back(f)), "13");
+    // 5.0.0 is accepted (SHA-1, answered with certId, see the client_e2e legacy500
+    // tests); other versions are not, nor a secure key in 5.0.0.
     let mut f = key_update(&env);
     f.set("version", "5.0.0");
-    assert_eq!(code(&env.back(f)), "10");
+    let r = env.back(f);
+    assert_eq!(code(&r), "00", "{:?}", r.get("respMsg"));
+    assert_eq!(r.get("certId"), Some("7000000000012"));
+    for (version, method) in [("5.0.1", "01"), ("5.0.0", "11")] {
+        let mut f = key_update(&env);
+        sign_fields(&mut f, &Credentials::Rsa(env.key.clone())).unwrap();
+        f.set("version", version).set("signMethod", method);
+        let r = env.verify_sync(
+            &env.post_body(Endpoint::Back, encode_form(&f).as_bytes())
+                .body,
+        );
+        assert_eq!(code(&r), "10", "{version} {method}: {:?}", r.get("respMsg"));
+    }
     let mut f = env.header("99", "99", "000000");
     f.set("certType", "01");
     assert_eq!(code(&env.back(f)), "10");
+}
+
+#[test]
+fn txn_time_off_beijing_time_is_refused_naming_the_likely_cause() {
+    let env = Env::start();
+    let at = |secs: i64| env.sb.now().plus_seconds(secs).to_txn_time();
+    // Host local time on a UTC server: 8 hours behind Beijing time.
+    let mut f = key_update(&env);
+    f.set("txnTime", at(-8 * 3600));
+    let r = env.back(f);
+    assert_eq!(code(&r), "10");
+    let msg = r.get("respMsg").unwrap();
+    assert!(msg.contains("txnTime无效"), "{msg}");
+    assert!(msg.contains("8 h behind Beijing time"), "{msg}");
+    assert!(
+        msg.contains("UTC+8") && msg.contains("host's local time"),
+        "{msg}"
+    );
+    // Another time zone ahead, and a stale re-send: each named.
+    let mut f = key_update(&env);
+    f.set("txnTime", at(3 * 3600));
+    let msg = env.back(f).get("respMsg").unwrap().to_owned();
+    assert!(
+        msg.contains("3 h ahead of Beijing time") && msg.contains("another time zone"),
+        "{msg}"
+    );
+    let mut f = key_update(&env);
+    f.set("txnTime", at(-10 * 60));
+    let msg = env.back(f).get("respMsg").unwrap().to_owned();
+    assert!(
+        msg.contains("10 min behind") && msg.contains("new orderId and txnTime"),
+        "{msg}"
+    );
+    // A few minutes of drift either way is fine.
+    for drift in [-4 * 60, 4 * 60] {
+        let mut f = key_update(&env);
+        f.set("txnTime", at(drift));
+        assert_eq!(code(&env.back(f)), "00", "drift {drift}");
+    }
+    // The consume after an SMS reuses the SMS's txnTime (checked when the SMS was sent);
+    // a status query carries the original order's txnTime, however old.
+    let token = env.back_open(DEBIT, false);
+    let (r, pay) = {
+        let mut sms = env.header("77", "02", "000902");
+        sms.set("txnAmt", "100")
+            .set("currencyCode", "156")
+            .set("tokenPayData", format!("{{token={token}&trId={TR_ID}}}"));
+        assert_eq!(code(&env.back(sms.clone())), "00");
+        env.sb.advance(7 * 60);
+        let mut pay = sms;
+        pay.set("txnType", "01")
+            .set("txnSubType", "01")
+            .set("backUrl", "http://127.0.0.1:9/")
+            .set("customerInfo", sms_only(SMS_CODE));
+        (env.back(pay.clone()), pay)
+    };
+    assert_eq!(code(&r), "00", "{:?}", r.get("respMsg"));
+    env.sb.advance(2 * 86_400);
+    let q = env.query(pay.get("orderId").unwrap(), pay.get("txnTime").unwrap());
+    assert_eq!(code(&q), "00", "{:?}", q.get("respMsg"));
+    assert_eq!(q.get("origRespCode"), Some("00"));
+    // Relaxed for clients that cannot send Beijing time yet.
+    let mut config = sandbox_config();
+    config.rules.txn_time_past_secs = 86_400;
+    let relaxed = Env::with(config);
+    let mut f = key_update(&relaxed);
+    f.set(
+        "txnTime",
+        relaxed.sb.now().plus_seconds(-8 * 3600).to_txn_time(),
+    );
+    assert_eq!(code(&relaxed.back(f)), "00");
 }
 
 #[test]

@@ -132,13 +132,10 @@ pub fn check_header(gw: &Gateway, f: &Fields, ep: Endpoint, now: Timestamp) -> O
     let txn_time = get("txnTime").unwrap_or_default();
     let at = Timestamp::parse_txn_time(txn_time)
         .map_err(|_| codes::format_error("txnTime无效: not YYYYMMDDhhmmss"))?;
-    if !spec.orig_id || is_file {
+    if (!spec.orig_id || is_file) && !continues_sms(gw, f) {
         let age = now.unix_seconds() - at.unix_seconds();
         if age > gw.rules.txn_time_past_secs || -age > gw.rules.txn_time_future_secs {
-            return Err(codes::format_error(format!(
-                "txnTime无效: {txn_time} is not the current Beijing time (sandbox now {})",
-                now.to_txn_time()
-            )));
+            return Err(codes::format_error(txn_time_refusal(txn_time, age, now)));
         }
     }
     for key in ["backUrl", "frontUrl", "frontFailUrl"] {
@@ -149,6 +146,53 @@ pub fn check_header(gw: &Gateway, f: &Fields, ep: Endpoint, now: Timestamp) -> O
         }
     }
     Ok(())
+}
+
+/// Whether the request is the transaction after a 77 SMS: it reuses that SMS's orderId
+/// and txnTime (spec §8.8), whose freshness was checked when the SMS was sent; how long
+/// the code stays usable is the SMS rule's business (`Rules::sms_ttl_secs`).
+fn continues_sms(gw: &Gateway, f: &Fields) -> bool {
+    if f.get("txnType") == Some("77") {
+        return false;
+    }
+    let field = |k: &str| f.get(k).unwrap_or_default();
+    crate::gateway::lock(&gw.state).sms.iter().any(|s| {
+        s.mer_id == field("merId")
+            && s.order_id == field("orderId")
+            && s.txn_time == field("txnTime")
+    })
+}
+
+/// Why a new transaction's txnTime is refused, naming the likely cause: a whole number of
+/// hours off is a host clock in another time zone (most often UTC, 8 hours behind).
+fn txn_time_refusal(txn_time: &str, age: i64, now: Timestamp) -> String {
+    let (direction, off) = if age > 0 {
+        ("behind", age)
+    } else {
+        ("ahead of", -age)
+    };
+    let hours = (off + 1800) / 3600;
+    let near_whole_hours = hours >= 1 && (off - hours * 3600).abs() <= 15 * 60;
+    let offset = if near_whole_hours {
+        format!("{hours} h")
+    } else {
+        format!("{} min", off / 60)
+    };
+    let cause = if near_whole_hours && age > 0 && hours == 8 {
+        "likely the host's local time in UTC: txnTime must be Beijing time (UTC+8)".to_owned()
+    } else if near_whole_hours {
+        "likely the host's local time in another time zone: txnTime must be Beijing time \
+         (UTC+8)"
+            .to_owned()
+    } else {
+        "a new transaction's txnTime must be the current Beijing time (UTC+8); a re-sent \
+         request needs a new orderId and txnTime"
+            .to_owned()
+    };
+    format!(
+        "txnTime无效: {txn_time} is {offset} {direction} Beijing time (sandbox now {}): {cause}",
+        now.to_txn_time()
+    )
 }
 
 fn check_endpoint(gw: &Gateway, ep: Endpoint, txn: (&str, &str)) -> Outcome<()> {

@@ -1,13 +1,18 @@
-//! The HTTP client half: POST/GET to `http://` URLs with a timeout, for notifications
-//! and tests.
-#![allow(clippy::disallowed_methods)] // the sandbox is a host: this module owns the sockets
+//! The client half, on ureq: POST/GET with a whole-exchange timeout and keep-alive, for
+//! notifications, tests and examples. HTTPS verifies the server certificate against the
+//! sandbox CA (plus any roots given), never the system's: everything here talks to
+//! loopback hosts.
 
-use super::find;
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use super::tls::{certificates, provider};
+use std::io;
+use std::sync::Arc;
 use std::time::Duration;
+use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 
-/// An answer received by [`post`] / [`get`].
+/// The largest answer body read.
+const MAX_ANSWER: u64 = 256 * 1024 * 1024;
+
+/// An answer received by [`post`] / [`get`] / [`HttpClient`].
 #[derive(Clone, Debug)]
 pub struct ClientResponse {
     /// Status code.
@@ -23,179 +28,135 @@ impl ClientResponse {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+
+    /// A header value by lower-case name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
-/// POSTs `body` to an `http://` URL and reads the whole answer within `timeout`
-/// (connect, write and each read). An error means no (complete) answer.
+/// A client with its own connection pool (connections are kept alive between calls).
+#[derive(Clone)]
+pub struct HttpClient {
+    agent: ureq::Agent,
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HttpClient")
+    }
+}
+
+impl HttpClient {
+    /// A client whose every exchange (connect, TLS, send, answer) takes at most `timeout`;
+    /// HTTPS trusts the sandbox root CA only.
+    pub fn new(timeout: Duration) -> Self {
+        Self::trusting(timeout, crate::material::ROOT_PEM)
+            .unwrap_or_else(|_| HttpClient::plain(timeout))
+    }
+
+    /// Like [`new`](Self::new), trusting the certificates in `roots_pem` instead.
+    pub fn trusting(timeout: Duration, roots_pem: &str) -> Result<Self, String> {
+        let roots: Vec<Certificate<'static>> = certificates(roots_pem)?
+            .into_iter()
+            .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+            .collect();
+        let tls = TlsConfig::builder()
+            .provider(TlsProvider::Rustls)
+            .root_certs(RootCerts::Specific(Arc::new(roots)))
+            .unversioned_rustls_crypto_provider(provider())
+            .build();
+        Ok(Self::with_tls(timeout, tls))
+    }
+
+    fn plain(timeout: Duration) -> Self {
+        let tls = TlsConfig::builder()
+            .provider(TlsProvider::Rustls)
+            .unversioned_rustls_crypto_provider(provider())
+            .build();
+        Self::with_tls(timeout, tls)
+    }
+
+    fn with_tls(timeout: Duration, tls: TlsConfig) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .tls_config(tls)
+            .build()
+            .new_agent();
+        HttpClient { agent }
+    }
+
+    /// POSTs `body` and reads the whole answer. An error means no (complete) answer.
+    pub fn post(&self, url: &str, content_type: &str, body: &[u8]) -> io::Result<ClientResponse> {
+        let answer = self
+            .agent
+            .post(url)
+            .header("Content-Type", content_type)
+            .send(body);
+        read(answer)
+    }
+
+    /// GETs `url`.
+    pub fn get(&self, url: &str) -> io::Result<ClientResponse> {
+        read(self.agent.get(url).call())
+    }
+}
+
+fn read(
+    answer: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> io::Result<ClientResponse> {
+    let mut answer = answer.map_err(to_io)?;
+    let status = answer.status().as_u16();
+    let headers = answer
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = answer
+        .body_mut()
+        .with_config()
+        .limit(MAX_ANSWER)
+        .read_to_vec()
+        .map_err(to_io)?;
+    Ok(ClientResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn to_io(e: ureq::Error) -> io::Error {
+    match e {
+        ureq::Error::Io(io) => io,
+        ureq::Error::Timeout(what) => {
+            io::Error::new(io::ErrorKind::TimedOut, format!("timed out ({what})"))
+        }
+        other => io::Error::other(other.to_string()),
+    }
+}
+
+/// POSTs `body` to `url` on a fresh connection and reads the whole answer within
+/// `timeout`. An error means no (complete) answer. HTTPS trusts the sandbox CA.
 pub fn post(
     url: &str,
     content_type: &str,
     body: &[u8],
     timeout: Duration,
 ) -> io::Result<ClientResponse> {
-    request("POST", url, Some((content_type, body)), timeout)
+    HttpClient::new(timeout).post(url, content_type, body)
 }
 
-/// GETs an `http://` URL.
+/// GETs `url` (see [`post`]).
 pub fn get(url: &str, timeout: Duration) -> io::Result<ClientResponse> {
-    request("GET", url, None, timeout)
-}
-
-fn request(
-    method: &str,
-    url: &str,
-    body: Option<(&str, &[u8])>,
-    timeout: Duration,
-) -> io::Result<ClientResponse> {
-    let invalid = |why: &str| io::Error::new(io::ErrorKind::InvalidInput, why.to_owned());
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| invalid("only http:// URLs are supported"))?;
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (
-            rest.get(..i).unwrap_or_default(),
-            rest.get(i..).unwrap_or("/"),
-        ),
-        None => (rest, "/"),
-    };
-    let host_port = if authority
-        .rsplit_once(':')
-        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-    {
-        authority.to_owned()
-    } else {
-        format!("{authority}:80")
-    };
-    let addrs: Vec<SocketAddr> = host_port.to_socket_addrs()?.collect();
-    let mut last = invalid("the host resolves to no address");
-    let mut stream = None;
-    for addr in addrs {
-        match TcpStream::connect_timeout(&addr, timeout) {
-            Ok(s) => {
-                stream = Some(s);
-                break;
-            }
-            Err(e) => last = e,
-        }
-    }
-    let mut stream = stream.ok_or(last)?;
-    stream.set_read_timeout(Some(timeout))?;
-    stream.set_write_timeout(Some(timeout))?;
-    let mut head =
-        format!("{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
-    if let Some((ct, b)) = body {
-        head.push_str(&format!(
-            "Content-Type: {ct}\r\nContent-Length: {}\r\n",
-            b.len()
-        ));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    if let Some((_, b)) = body {
-        stream.write_all(b)?;
-    }
-    stream.flush()?;
-    let deadline = crate::clock::instant_now() + timeout;
-    let mut raw = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    loop {
-        if crate::clock::instant_now() > deadline {
-            return Err(io::Error::new(io::ErrorKind::TimedOut, "answer too slow"));
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => raw.extend_from_slice(chunk.get(..n).unwrap_or_default()),
-            Err(e) => return Err(e),
-        }
-        if raw.len() > 256 * 1024 * 1024 {
-            return Err(invalid("answer too large"));
-        }
-    }
-    parse_response(&raw)
-}
-
-fn parse_response(raw: &[u8]) -> io::Result<ClientResponse> {
-    let bad = |why: &str| io::Error::new(io::ErrorKind::InvalidData, why.to_owned());
-    if raw.is_empty() {
-        return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            "the connection closed without an answer",
-        ));
-    }
-    let mut rest = raw;
-    // Skip interim 1xx answers.
-    loop {
-        let end = find(rest, b"\r\n\r\n").ok_or_else(|| bad("incomplete answer head"))?;
-        let head = std::str::from_utf8(rest.get(..end).unwrap_or_default())
-            .map_err(|_| bad("answer head is not UTF-8"))?;
-        let mut lines = head.split("\r\n");
-        let status: u16 = lines
-            .next()
-            .and_then(|l| l.split(' ').nth(1))
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| bad("malformed status line"))?;
-        let body = rest.get(end + 4..).unwrap_or_default();
-        if (100..200).contains(&status) {
-            rest = body;
-            continue;
-        }
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-            .collect();
-        let value = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
-        let body = if value("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-            dechunk(body).ok_or_else(|| bad("malformed chunked body"))?
-        } else if let Some(len) = value("content-length").and_then(|v| v.parse::<usize>().ok()) {
-            if body.len() < len {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the answer body is shorter than Content-Length",
-                ));
-            }
-            body.get(..len).unwrap_or_default().to_vec()
-        } else {
-            body.to_vec()
-        };
-        return Ok(ClientResponse {
-            status,
-            headers,
-            body,
-        });
-    }
-}
-
-fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = find(data, b"\r\n")?;
-        let size_text = std::str::from_utf8(data.get(..line_end)?).ok()?;
-        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
-        data = data.get(line_end + 2..)?;
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(data.get(..size)?);
-        data = data.get(size + 2..)?;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_plain_and_chunked_answers() {
-        let r = parse_response(
-            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokXX",
-        )
-        .unwrap();
-        assert_eq!((r.status, r.body.as_slice()), (200, &b"ok"[..]));
-        let r = parse_response(
-            b"HTTP/1.1 500 X\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n",
-        )
-        .unwrap();
-        assert_eq!((r.status, r.text().as_str()), (500, "abcde"));
-        assert!(parse_response(b"").is_err());
-    }
+    HttpClient::new(timeout).get(url)
 }

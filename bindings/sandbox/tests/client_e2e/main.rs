@@ -13,6 +13,8 @@ mod support;
 
 mod admin;
 mod follow_ups;
+mod https;
+mod legacy500;
 mod notifications;
 mod outcomes;
 mod payments;

@@ -42,7 +42,13 @@ impl Env {
                 .expect("enc cert");
         let (root, middle) = sb.trust_pem();
         let trust = CustomTrust::from_pem(&[root.as_bytes()], &[middle.as_bytes()]).expect("trust");
-        let verifier = Verifier::new(TrustProfile::Custom(trust), backend).expect("verifier");
+        // 5.0.0 answers are looked up by certId among the 5.0.0 verify certificates.
+        let verify500 =
+            unionpay_acp::pki::Certificate::parse(acp_sandbox::VERIFY500_PEM.as_bytes())
+                .expect("the 5.0.0 verify certificate");
+        let verifier = Verifier::new(TrustProfile::Custom(trust), backend)
+            .expect("verifier")
+            .with_verify_certs(vec![verify500]);
         Env {
             sb,
             key,

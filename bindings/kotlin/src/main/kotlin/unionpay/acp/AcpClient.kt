@@ -116,6 +116,11 @@ class AcpClient(
             .build()
         return try {
             http.sendAsync(post, HttpResponse.BodyHandlers.ofByteArray()).await().let { it.statusCode() to it.body() }
+        } catch (e: javax.net.ssl.SSLHandshakeException) {
+            // An untrusted server certificate is the host's configuration, not a lost answer:
+            // the handshake failed before anything was sent. Trust a private CA with an
+            // SSLContext: HttpClient.newBuilder().sslContext(…).
+            throw e
         } catch (e: IOException) {
             null // refused, reset, timed out: the core decides what no answer means
         }

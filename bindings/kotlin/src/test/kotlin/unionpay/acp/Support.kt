@@ -80,7 +80,7 @@ class Sandbox(vararg args: String) : AutoCloseable {
     init {
         val out = process.inputStream.bufferedReader()
         url = out.readLine()?.trim()?.trimEnd('/') ?: error("acp sandbox printed nothing")
-        check(url.startsWith("http://127.0.0.1")) { "acp sandbox printed '$url'" }
+        check(url.startsWith("http://127.0.0.1") || url.startsWith("https://127.0.0.1")) { "acp sandbox printed '$url'" }
         Thread { out.readLines() }.apply { isDaemon = true }.start() // drain the rest
     }
 
