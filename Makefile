@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 20
 # The reference merchant services the black-box suite drives.
 MERCHANT_SERVICES ?= python node
 
-.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance merchant-test bench errors-json
+.PHONY: demo test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance merchant-test bench bench-cold errors-json
 
 ## The main job: a whole token payment flow against the local sandbox.
 demo:
@@ -73,6 +73,11 @@ fuzz:
 
 bench:
 	bash tests/tools/bench.sh
+
+## Cold starts (require/import, load the PFX, sign one request) against plain node:crypto and
+## `cryptography`, interleaved; needs npm/pkg and python/.venv (npm/test.sh, python/test.sh).
+bench-cold:
+	python3 tests/tools/bench_cold.py
 
 errors-json:
 	$(CARGO) run --quiet -p acp-cli -- errors > errors.json
