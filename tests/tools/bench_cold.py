@@ -4,7 +4,8 @@ library, load the merchant key, sign one request.
 
     python3 tests/tools/bench_cold.py [--runs 15]     (make bench-cold)
 
-npm:    the package (npm/lib, npm/pkg built by npm/test.sh) vs plain JS on node:crypto.
+npm:    the package (npm/lib, npm/pkg built by npm/test.sh) vs plain JS on node:crypto, with
+        the PFX and with the same key as PEM (node:crypto cannot read a PFX).
 Python: the package (python/.venv, built by python/test.sh) vs `cryptography`.
 
 Two figures per case: the median wall time, and the median CPU time of the process (user +
@@ -63,10 +64,12 @@ def main() -> None:
     args = ap.parse_args()
     fixtures = ROOT / "tests/fixtures/sandbox"
     env = dict(os.environ, ACP_FIELDS=json.dumps(FIELDS), ACP_PFX=str(fixtures / "merchant.pfx"),
-               ACP_PEM=str(fixtures / "merchant.key.pem"), ACP_NPM=str(ROOT / "npm/lib/index.cjs"))
+               ACP_PEM=str(fixtures / "merchant.key.pem"), ACP_CERT=str(fixtures / "merchant.pem"), ACP_NPM=str(ROOT / "npm/lib/index.cjs"))
     print(f"bench-cold: median of {args.runs} interleaved runs; require/import, load the key, sign one request")
     if (ROOT / "npm/pkg/acp_bg.wasm").exists():
         pair("npm", ["node", str(HERE / "npm_package.cjs")], ["node", str(HERE / "npm_plain.cjs")], env, args.runs)
+        # The same key as PEM on both sides: what the PFX's KDFs cost the package.
+        pair("npm PEM", ["node", str(HERE / "npm_package_pem.cjs")], ["node", str(HERE / "npm_plain.cjs")], env, args.runs)
     else:
         print("npm      skipped: npm/pkg not built (bash npm/test.sh)")
     python = ROOT / "python/.venv/bin/python"
