@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 20
 # The reference merchant services the black-box suite drives.
 MERCHANT_SERVICES ?= python node
 
-.PHONY: demo dist dist-check test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance merchant-test bench errors-json sandbox-load
+.PHONY: demo dist dist-check test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance merchant-test bench bench-cold errors-json sandbox-load
 
 ## The main job: a whole token payment flow against the local sandbox.
 ## The first run compiles the sandbox and the demo (about 150 crates): cargo says which.
@@ -97,6 +97,11 @@ sandbox-load:
 	$(CARGO) build --quiet --release -p acp-cli
 	$(CARGO) build --quiet --release -p acp-sandbox --example load
 	"$${CARGO_TARGET_DIR:-target}/release/examples/load" "$${CARGO_TARGET_DIR:-target}/release/acp" 50 20000
+
+## Cold starts (require/import, load the PFX, sign one request) against plain node:crypto and
+## `cryptography`, interleaved; needs npm/pkg and python/.venv (npm/test.sh, python/test.sh).
+bench-cold:
+	python3 tests/tools/bench_cold.py
 
 errors-json:
 	$(CARGO) run --quiet -p acp-cli -- errors > errors.json

@@ -25,9 +25,10 @@ node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)
   { echo "node >= 18 is required (found $(node --version))" >&2; exit 1; }
 
 step "wasm build (release, wasm32-unknown-unknown)"
-# Two modules: acp (the core, no RSA code: RSA is the host's) and acp_rsa (the core's
-# pure-Rust RSA, loaded only where node:crypto is missing). Two cargo runs, because one
-# run would unify the core's features and put the RSA code back into acp.
+# Three modules: acp (the core, no RSA code: RSA is the host's), acp_rsa (the core's
+# pure-Rust RSA, loaded only where node:crypto is missing) and acp_files (file transfer and
+# reconciliation, loaded at their first use). One cargo run each, because one run would
+# unify the core's features and put the RSA code back into acp.
 # One profile: the workspace release profile, tuned for size through the environment
 # (a member crate cannot carry its own profile): opt-level "s" (measured: "z" saves
 # 15 KB gzipped but costs 3% of signing speed) and the compact AES and SHA-2 code (6 KB;
@@ -45,9 +46,11 @@ build_wasm() {
 rm -rf "$here/pkg"
 build_wasm acp-wasm acp
 build_wasm acp-wasm-rsa acp_rsa
+build_wasm acp-wasm-files acp_files
 size_line() { echo "$1: $(wc -c < "$here/pkg/$1") bytes, $(gzip -9c "$here/pkg/$1" | wc -c) bytes gzipped"; }
 size_line acp_bg.wasm
 size_line acp_rsa_bg.wasm
+size_line acp_files_bg.wasm
 wasm_raw=$(wc -c < "$here/pkg/acp_bg.wasm")
 wasm_gz=$(gzip -9c "$here/pkg/acp_bg.wasm" | wc -c)
 
@@ -95,6 +98,8 @@ mkdir "$tmp/app"
     if (typeof Client !== "function" || acp.apiNames().length !== 23) process.exit(1);
     if (acp.parseSyncBody !== undefined) process.exit(1);
     try { acp.danger.parseSyncBody("a=1&a=2"); process.exit(1); } catch (e) { if (!(e instanceof AcpError) || e.code !== 4001) throw e; }
+    // The file module is packed too and not loaded by require.
+    if (Object.keys(require.cache).some((f) => f.endsWith("acp_files.js"))) process.exit(1);
     // The pure-Rust RSA module is packed too and loads on demand.
     const cert = new acp.EncryptionCert(require("fs").readFileSync(process.env.ENC_PEM), { backend: "portable" });
     if (Buffer.from(cert.encrypt("6216261000000000018"), "base64").length !== 256) process.exit(1);
@@ -124,5 +129,5 @@ else
   echo "skipped: no acp binary for the sandbox"
 fi
 
-printf '\nnpm/test.sh: all passed in %ss (acp_bg.wasm %s bytes, %s gzipped; acp_rsa_bg.wasm %s gzipped)\n' \
-  "$((SECONDS - start))" "$wasm_raw" "$wasm_gz" "$(gzip -9c "$here/pkg/acp_rsa_bg.wasm" | wc -c)"
+printf '\nnpm/test.sh: all passed in %ss (acp_bg.wasm %s bytes, %s gzipped; acp_rsa_bg.wasm %s gzipped; acp_files_bg.wasm %s gzipped)\n' \
+  "$((SECONDS - start))" "$wasm_raw" "$wasm_gz" "$(gzip -9c "$here/pkg/acp_rsa_bg.wasm" | wc -c)" "$(gzip -9c "$here/pkg/acp_files_bg.wasm" | wc -c)"

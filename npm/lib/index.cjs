@@ -208,6 +208,13 @@ const textOf = (request) => requestText.get(requestFromJson(request));
 const coreOf = new WeakMap();
 const limitsJson = (limits) => JSON.stringify(limits ?? {});
 
+// File transfer and reconciliation (ZIP, inflate, the ZM/ZME parsers, the reconciler): a
+// separate wasm module (pkg/acp_files_bg.wasm, bindings/wasm-files), compiled at its first
+// use, so that a process that pays and refunds neither loads nor compiles it. It gets the
+// verified answer's `fileContent`; the core decides there as it would in the main module.
+let files = null;
+const fileModule = () => (files ??= require('../pkg/acp_files.js'));
+
 /** A verified message from UnionPay (an answer or a notification). */
 class VerifiedResponse {
   constructor(inner, fields) {
@@ -255,12 +262,12 @@ class VerifiedResponse {
 
   /** File transfer: the archive's members `[{ name, bytes }]`. */
   files(limits) {
-    return call(() => coreOf.get(this).files(limitsJson(limits)));
+    return call(() => fileModule().files(this.get('fileContent'), limitsJson(limits)));
   }
 
   /** File transfer: the core's reconciliation records `{ zm, zme, otherFiles }` (amounts in fen). */
   reconciliation(limits) {
-    return JSON.parse(call(() => coreOf.get(this).reconciliation(limitsJson(limits))));
+    return JSON.parse(call(() => fileModule().reconciliation(this.get('fileContent'), limitsJson(limits))));
   }
 
   /**
@@ -270,7 +277,8 @@ class VerifiedResponse {
    */
   reconcile(books, limits) {
     if (!Array.isArray(books)) throw new TypeError('books must be an array of book entries');
-    return JSON.parse(call(() => coreOf.get(this).reconcile(JSON.stringify(books), limitsJson(limits))));
+    const text = JSON.stringify(books);
+    return JSON.parse(call(() => fileModule().reconcile(text, this.get('fileContent'), limitsJson(limits))));
   }
 
   toJSON() {
@@ -971,7 +979,7 @@ function readRawBody(req, { limit = 1 << 20 } = {}) {
 /** The reconciliation records of a ZIP archive you saved (the file transfer's, or one
  * downloaded by hand): the core's `{ zm, zme, otherFiles }`, as `response.reconciliation()`. */
 function readReconciliationArchive(zip, limits) {
-  return JSON.parse(call(() => core.readReconciliationArchive(bytes(zip, 'zip'), limitsJson(limits))));
+  return JSON.parse(call(() => fileModule().readReconciliationArchive(bytes(zip, 'zip'), limitsJson(limits))));
 }
 
 /**

@@ -295,6 +295,10 @@ test('HTTP against the sandbox', { skip: SKIP_WITHOUT_SANDBOX, timeout: 90_000 }
     assert.equal(final.name, 'success');
     const { settleDate } = final.fields;
     assert.match(settleDate, /^\d{4}$/);
+    // An answer without fileContent: the file module's error is the core's MissingField.
+    for (const read of [() => final.response.files(), () => final.response.reconciliation(), () => final.response.reconcile([])]) {
+      assert.throws(read, (e) => e instanceof AcpError && e.code === 1001 && /fileContent/.test(e.message));
+    }
     const clock = await fetch(`${sandbox.baseUrl}/_sandbox/clock`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

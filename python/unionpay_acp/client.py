@@ -13,11 +13,10 @@ HTTP stack.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import copy
 import json
-import ssl
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from typing import (
@@ -27,16 +26,20 @@ from typing import (
     Generic,
     Mapping,
     NamedTuple,
+    TYPE_CHECKING,
     Optional,
     TypeVar,
     Union,
 )
 
-import httpx
-
 from . import _ffi
 from ._errors import TransportError
 from ._ffi import KeyUpdate, NextStep, NotificationReceipt, Outcome, OutgoingRequest
+
+if TYPE_CHECKING:
+    # Imported where the first POST happens (_Http): httpx and ssl are about 40 ms of a
+    # process's cold start, and a process that only signs or verifies never needs them.
+    import httpx
 
 __all__ = ["Client", "AsyncClient", "Sent", "Param", "settings_json", "FORM_CONTENT_TYPE"]
 
@@ -49,7 +52,45 @@ Clock = Callable[[], datetime]
 Settings = Union[Mapping[str, Any], str]
 
 T = TypeVar("T")
+H = TypeVar("H")
 TSelf = TypeVar("TSelf", bound="_Base")
+
+
+class _Http(Generic[H]):
+    """The httpx client of a client and of the clients derived from it (`copy.copy`
+    shares this holder): the one given, or one made at the first POST, so that importing
+    the package does not import httpx."""
+
+    def __init__(self, given: Optional[H], make: Callable[[], H]) -> None:
+        self._client = given
+        self._owned = given is None
+        self._make = make
+        self._lock = threading.Lock()
+
+    def get(self) -> H:
+        client = self._client
+        if client is None:
+            with self._lock:  # Client is thread-safe: one httpx client, not one per thread
+                if self._client is None:
+                    self._client = self._make()
+                client = self._client
+        return client
+
+    def made(self) -> Optional[H]:
+        """The client this holder made (to close), if any."""
+        return self._client if self._owned else None
+
+
+def _new_client() -> httpx.Client:
+    import httpx
+
+    return httpx.Client()
+
+
+def _new_async_client() -> httpx.AsyncClient:
+    import httpx
+
+    return httpx.AsyncClient()
 
 
 class Sent(NamedTuple):
@@ -306,6 +347,8 @@ def _raise_if_untrusted(error: httpx.RequestError) -> None:
     a lost answer: the TLS handshake failed before anything was sent, so it is raised as it
     is (``httpx.ConnectError``, ``[SSL: CERTIFICATE_VERIFY_FAILED] …``) instead of being
     planned as "no answer". Trust a private CA with ``httpx.Client(verify=ssl_context)``."""
+    import ssl  # loaded with httpx already, at the first POST
+
     cause = error.__cause__ or error.__context__
     if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(error):
         raise error
@@ -337,12 +380,12 @@ class Client(_Base, _Apis[Sent]):
         backend: Optional[Any] = None,
     ) -> None:
         super().__init__(settings, credentials, backend=backend, clock=clock, timeout=timeout)
-        self._own_http = http is None
-        self._http = http if http is not None else httpx.Client()
+        self._http = _Http(http, _new_client)
 
     def close(self) -> None:
-        if self._own_http:
-            self._http.close()
+        made = self._http.made()
+        if made is not None:
+            made.close()
 
     def __enter__(self) -> Client:
         return self
@@ -351,9 +394,11 @@ class Client(_Base, _Apis[Sent]):
         self.close()
 
     def _post(self, request: OutgoingRequest, timeout: Optional[float] = None) -> Optional[httpx.Response]:
+        import httpx  # the first POST loads it (see _Http); afterwards a sys.modules look-up
+
         url, kw = self._request(request, timeout)
         try:
-            return self._http.post(url, **kw)
+            return self._http.get().post(url, **kw)
         except httpx.RequestError as e:  # no answer: connection failed, reset, timed out
             _raise_if_untrusted(e)
             return None
@@ -435,12 +480,12 @@ class AsyncClient(_Base, _Apis[Awaitable[Sent]]):
         backend: Optional[Any] = None,
     ) -> None:
         super().__init__(settings, credentials, backend=backend, clock=clock, timeout=timeout)
-        self._own_http = http is None
-        self._http = http if http is not None else httpx.AsyncClient()
+        self._http = _Http(http, _new_async_client)
 
     async def aclose(self) -> None:
-        if self._own_http:
-            await self._http.aclose()
+        made = self._http.made()
+        if made is not None:
+            await made.aclose()
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -451,9 +496,11 @@ class AsyncClient(_Base, _Apis[Awaitable[Sent]]):
     async def _post(
         self, request: OutgoingRequest, timeout: Optional[float] = None
     ) -> Optional[httpx.Response]:
+        import httpx
+
         url, kw = self._request(request, timeout)
         try:
-            return await self._http.post(url, **kw)
+            return await self._http.get().post(url, **kw)
         except httpx.RequestError as e:  # no answer: connection failed, reset, timed out
             _raise_if_untrusted(e)
             return None
@@ -492,7 +539,11 @@ class AsyncClient(_Base, _Apis[Awaitable[Sent]]):
     ) -> NextStep:
         """As `Client.query_until_final`; `sleep` is awaited (default `asyncio.sleep`)."""
         clock = now or self._clock or _utcnow
-        pause = sleep or asyncio.sleep
+        if sleep is None:
+            import asyncio  # not at import: about 15 ms of a cold start without httpx
+
+            sleep = asyncio.sleep
+        pause = sleep
         step = _start(self, target, clock)
         deadline = None if max_wait is None else clock() + timedelta(seconds=max_wait)
         for _ in range(max_queries):

@@ -224,13 +224,7 @@ impl Response {
         &self,
         limits: &crate::file::ArchiveLimits,
     ) -> crate::Result<Vec<crate::file::NamedFile>> {
-        let content = self.file_content().ok_or_else(|| {
-            crate::Error::new(
-                crate::ErrorCode::MissingField,
-                "the answer has no 'fileContent' (respCode 98: no file yet)",
-            )
-        })?;
-        crate::file::decode_file_content(content, limits)
+        crate::file::files_of_answer(self.file_content(), limits)
     }
 
     /// The reconciliation records of a file-transfer answer (its ZM and ZME members parsed).

@@ -97,6 +97,24 @@ impl fmt::Debug for NamedFile {
     }
 }
 
+/// The archive members of a file-transfer answer's `fileContent` field, `None` when the
+/// answer has none (what [`crate::client::Response::files`] reads; the JS package's
+/// separate file module calls it with the field it holds).
+///
+/// Errors: `MissingField` without `fileContent`, else as [`decode_file_content`].
+pub fn files_of_answer(
+    file_content: Option<&str>,
+    limits: &ArchiveLimits,
+) -> Result<Vec<NamedFile>> {
+    let content = file_content.ok_or_else(|| {
+        Error::new(
+            ErrorCode::MissingField,
+            "the answer has no 'fileContent' (respCode 98: no file yet)",
+        )
+    })?;
+    decode_file_content(content, limits)
+}
+
 /// Decodes `fileContent` (base64 → zlib → ZIP) into the archive's members.
 ///
 /// Errors: `InvalidBase64`, `ArchiveInvalid` (bad zlib stream or ZIP),
@@ -180,4 +198,21 @@ fn too_large(limit: usize) -> Error {
         ErrorCode::ArchiveTooLarge,
         format!("fileContent inflates to more than the limit of {limit} bytes (a zip bomb, or raise the archive limits' total size)"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_without_file_content_is_a_missing_field() {
+        let e = files_of_answer(None, &ArchiveLimits::default()).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::MissingField);
+        assert_eq!(
+            files_of_answer(Some("!"), &ArchiveLimits::default())
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidBase64
+        );
+    }
 }

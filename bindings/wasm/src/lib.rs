@@ -96,12 +96,3 @@ pub fn api_catalogue() -> js_sys::Array {
 pub fn request_json(text: &str) -> JsResult<String> {
     Ok(to_json(&request_from_json(text).js()?))
 }
-
-/// The reconciliation records of a ZIP archive the merchant saved: the core's
-/// Reconciliation JSON. `limits` is the core's ArchiveLimits JSON.
-#[wasm_bindgen(js_name = readReconciliationArchive)]
-pub fn read_reconciliation_archive(zip: &[u8], limits: &str) -> JsResult<String> {
-    let limits = response::archive_limits(limits).js()?;
-    let files = unionpay_acp::file::read_zip(zip, &limits).js()?;
-    Ok(to_json(&unionpay_acp::file::parse_archive(&files).js()?))
-}

@@ -1,15 +1,12 @@
 //! A verified answer or notification, with the core's accessors: nested fields, card data
-//! decryption, file-transfer archives and reconciliation records (the core's JSON).
+//! decryption (the core's JSON). File transfer and reconciliation are the separate
+//! `bindings/wasm-files` module's: the npm package hands it the verified `fileContent`.
 
-use crate::convert::{from_json, js_bytes, set};
 use crate::error::{IntoJs, JsResult};
-use js_sys::{Array, Object};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use unionpay_acp::client::ReceivedCustomerInfo;
-use unionpay_acp::file::ArchiveLimits;
 use unionpay_acp::json::to_json;
-use unionpay_acp::Result;
 use wasm_bindgen::prelude::*;
 
 /// A verified message from UnionPay.
@@ -56,41 +53,6 @@ impl Response {
         let acc = self.inner.decrypt_acc_no(&self.client).js()?;
         Ok(acc.map(|a| a.as_str().to_owned()))
     }
-
-    /// File transfer: the archive members `[{name, bytes}]`; `limits` is the core's
-    /// ArchiveLimits JSON (`{maxTotalBytes, maxEntryBytes, maxEntries}`, each optional).
-    pub fn files(&self, limits: &str) -> JsResult<Array> {
-        let files = self.inner.files(&archive_limits(limits).js()?).js()?;
-        Ok(files
-            .iter()
-            .map(|f| {
-                let o = Object::new();
-                set(&o, "name", f.name.as_str());
-                set(&o, "bytes", js_bytes(&f.bytes));
-                JsValue::from(o)
-            })
-            .collect())
-    }
-
-    /// File transfer: the core's Reconciliation JSON `{zm, zme, otherFiles}`.
-    pub fn reconciliation(&self, limits: &str) -> JsResult<String> {
-        let r = self
-            .inner
-            .reconciliation(&archive_limits(limits).js()?)
-            .js()?;
-        Ok(to_json(&r))
-    }
-
-    /// File transfer: the merchant's books (the core's book-entry JSON array) compared with
-    /// this file; the core's ReconciliationReport JSON.
-    pub fn reconcile(&self, books: &str, limits: &str) -> JsResult<String> {
-        let books = unionpay_acp::json::books_from_json(books).js()?;
-        let file = self
-            .inner
-            .reconciliation(&archive_limits(limits).js()?)
-            .js()?;
-        Ok(to_json(&unionpay_acp::file::reconcile(&books, &file)))
-    }
 }
 
 fn info_json(info: Option<ReceivedCustomerInfo>) -> String {
@@ -99,11 +61,4 @@ fn info_json(info: Option<ReceivedCustomerInfo>) -> String {
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect::<BTreeMap<_, _>>()
     }))
-}
-
-pub(crate) fn archive_limits(json: &str) -> Result<ArchiveLimits> {
-    from_json(
-        json,
-        "limits must be {maxTotalBytes, maxEntryBytes, maxEntries}",
-    )
 }
