@@ -625,7 +625,7 @@ static const json *report_line(const json *report, const char *order_id) {
     return NULL;
 }
 
-/* `verdicts` and `originals` (orderId → expected) against a reconciliation report. */
+/* `verdicts`, `resolutions` and `originals` (orderId → expected) against a reconciliation report. */
 static int check_report(run *r, const json *expect, const json *report) {
     const json *verdicts = json_get(expect, "verdicts"), *originals = json_get(expect, "originals");
     int rc = 0;
@@ -635,6 +635,18 @@ static int check_report(run *r, const json *expect, const json *report) {
         const char *got = json_str(report_line(report, order), "verdict");
         if (!str_eq(got, verdicts->items[i].string))
             rc = fail(r, "verdict of %s: expected %s, got %s", order, verdicts->items[i].string, got ? got : "none");
+        free(order);
+    }
+    const json *resolutions = json_get(expect, "resolutions");
+    for (size_t i = 0; !rc && resolutions && i < resolutions->length; i++) {
+        char *order = subst(r, resolutions->keys[i]);
+        if (!order) return -1;
+        const json *l = report_line(report, order);
+        const json *got = json_get(l, "resolution");
+        if (!l || !json_equal(got, &resolutions->items[i]))
+            rc = fail(r, "resolution of %s: expected %s, got %s", order,
+                      resolutions->items[i].string ? resolutions->items[i].string : "null",
+                      got && got->string ? got->string : "null");
         free(order);
     }
     for (size_t i = 0; !rc && originals && i < originals->length; i++) {

@@ -281,13 +281,18 @@ class Run {
     return value;
   }
 
-  /** `verdicts` and `originals` (orderId → expected) against a reconciliation report. */
+  /** `verdicts`, `resolutions` and `originals` (orderId → expected) against a reconciliation report. */
   async checkReport(expect, report) {
     const line = (order) => report.lines.find((l) => l.orderId === order);
     for (const [order, want] of Object.entries(expect.verdicts ?? {})) {
       const id = await this.subst(order);
       const got = line(id)?.verdict;
       if (got !== want) fail(`verdict of ${id}: expected ${want}, got ${got}`);
+    }
+    for (const [order, want] of Object.entries(expect.resolutions ?? {})) {
+      const id = await this.subst(order);
+      const l = line(id);
+      if (!l || l.resolution !== want) fail(`resolution of ${id}: expected ${want}, got ${l?.resolution}`);
     }
     for (const [order, want] of Object.entries(expect.originals ?? {})) {
       const id = await this.subst(order);

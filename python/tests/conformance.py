@@ -265,13 +265,17 @@ class Run:
         )
 
     def check_report(self, expect: dict[str, Any], report: dict[str, Any]) -> None:
-        """`verdicts` and `originals` (orderId → expected) against a reconciliation report."""
+        """`verdicts`, `resolutions` and `originals` (orderId → expected) against a reconciliation report."""
         lines = {line["orderId"]: line for line in report["lines"]}
         for order, want in expect.get("verdicts", {}).items():
             order_id = self.subst(order)
             got = lines.get(order_id, {}).get("verdict")
             if got != want:
                 fail(f"verdict of {order_id}: expected {want}, got {got}")
+        for order, want in expect.get("resolutions", {}).items():
+            order_id = self.subst(order)
+            if order_id not in lines or lines[order_id].get("resolution") != want:
+                fail(f"resolution of {order_id}: expected {want}, got {lines.get(order_id, {}).get('resolution')}")
         for order, want in expect.get("originals", {}).items():
             order_id = self.subst(order)
             wanted = self.subst(want)

@@ -143,7 +143,7 @@ impl Run {
         })
     }
 
-    /// `verdicts` (orderId → verdict) and `originals` (orderId → the orderId its refund or
+    /// `verdicts` (orderId → verdict), `resolutions` (orderId → state or null) and `originals` (orderId → the orderId its refund or
     /// undo reverses) against a reconciliation report's lines.
     fn check_report(&mut self, expect: &Value, report: &Value) -> StepResult {
         let line = |order: &str| {
@@ -159,6 +159,15 @@ impl Run {
             let got = line(&order).map(|l| l["verdict"].clone());
             if got.as_ref() != Some(want) {
                 return Err(format!("verdict of {order}: expected {want}, got {got:?}"));
+            }
+        }
+        for (order, want) in expect["resolutions"].as_object().into_iter().flatten() {
+            let order = self.subst(order)?;
+            let got = line(&order).map(|l| l["resolution"].clone());
+            if got.as_ref() != Some(want) {
+                return Err(format!(
+                    "resolution of {order}: expected {want}, got {got:?}"
+                ));
             }
         }
         for (order, want) in expect["originals"].as_object().into_iter().flatten() {

@@ -10,6 +10,7 @@ request that got no answer: a money request is then queried, never sent again.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timezone
 from typing import Any, Callable, Optional
@@ -239,7 +240,7 @@ class Payments:
         with transaction(self.engine) as conn:
             books = self._books(conn, settle_date)
             result = acp.reconcile(books, records)
-            report = {"settleDate": settle_date, **_json(result.to_json())}
+            report = {"settleDate": settle_date, **json.loads(result.to_json())}
             report["resolved"] = self._follow_the_file(conn, report["lines"], now)
             ledger.store_report(conn, settle_date, report, result.clean, now)
         return report
@@ -314,13 +315,6 @@ class Payments:
     def _refund_view(r: dict[str, Any]) -> dict[str, Any]:
         return {"refundId": r["refund_id"], "orderId": r["order_id"], "amountFen": r["amount_fen"],
                 "state": r["state"], "queryId": r["query_id"]}
-
-
-def _json(text: str) -> dict[str, Any]:
-    import json
-
-    value: dict[str, Any] = json.loads(text)
-    return value
 
 
 def system_clock() -> datetime:

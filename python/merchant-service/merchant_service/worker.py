@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Callable
 
 from .payments import Payments
 
@@ -27,7 +28,7 @@ class Worker(threading.Thread):
             if not sent:
                 self.stopping.wait(self.interval)
 
-    def _guarded(self, job: "callable[[], int]") -> int:  # type: ignore[valid-type]
+    def _guarded(self, job: Callable[[], int]) -> int:
         try:
             return job()
         except Exception:  # noqa: BLE001 - the database or the network: try again next round

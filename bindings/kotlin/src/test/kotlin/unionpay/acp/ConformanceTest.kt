@@ -96,7 +96,7 @@ class ConformanceTest {
             state = BookState.valueOf(e.getString("state").uppercase()),
         )
 
-        /** `verdicts` and `originals` (orderId → expected) against a reconciliation report. */
+        /** `verdicts`, `resolutions` and `originals` (orderId → expected) against a reconciliation report. */
         fun checkReport(expect: JSONObject, report: JSONObject) {
             val lines = report.getJSONArray("lines")
             fun line(order: String): JSONObject? =
@@ -106,6 +106,14 @@ class ConformanceTest {
                 val id = subst(order)
                 val got = line(id)?.optString("verdict")
                 if (got != verdicts.getString(order)) fail("verdict of $id: expected ${verdicts.getString(order)}, got $got")
+            }
+            val resolutions = expect.optJSONObject("resolutions") ?: JSONObject()
+            for (order in resolutions.keySet()) {
+                val id = subst(order)
+                val l = line(id) ?: fail("resolution of $id: no line")
+                val want = if (resolutions.isNull(order)) null else resolutions.getString(order)
+                val got = if (l.isNull("resolution")) null else l.getString("resolution")
+                if (got != want) fail("resolution of $id: expected $want, got $got")
             }
             val originals = expect.optJSONObject("originals") ?: JSONObject()
             for (order in originals.keySet()) {
