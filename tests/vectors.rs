@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use unionpay_acp::card::{decrypt_text, encrypt_field, pin_block, CustomerInfo, CustomerInfoMode};
 use unionpay_acp::crypto::{portable::PortableBackend, CryptoBackend, HashAlg};
-use unionpay_acp::form::{canonical_string, encode_form, parse_notify_body, parse_sync_body};
+use unionpay_acp::form::{
+    canonical_string, encode_form, parse_notify_body, parse_notify_body_borrowed, parse_sync_body,
+    parse_sync_body_borrowed,
+};
 use unionpay_acp::pki::{parse_pkcs12, Certificate};
 use unionpay_acp::secret::{CardExpiry, Cvn2, Pan, PhoneNumber, Pin, SecureKey};
 use unionpay_acp::{
@@ -200,6 +203,17 @@ fn verification() {
                 expect_outcome(t, result, |fields| {
                     assert_eq!(fields, fields_of(&t["fields"]), "tcId {}", t["tcId"])
                 });
+                // Parsed in place: the same outcome and the same fields.
+                let borrowed = match str_of(t, "bodyKind") {
+                    "fields" => continue,
+                    "sync" => {
+                        verifier.verify_sync_body_borrowed(str_of(t, "input").as_bytes(), now)
+                    }
+                    _ => verifier.verify_notify_body_borrowed(str_of(t, "input").as_bytes(), now),
+                };
+                expect_outcome(t, borrowed.map(|f| f.to_fields()), |fields| {
+                    assert_eq!(fields, fields_of(&t["fields"]), "tcId {}", t["tcId"])
+                });
             }
         });
     }
@@ -310,12 +324,28 @@ fn form_parsing_and_encoding() {
             None => str_of(t, "input").as_bytes().to_vec(),
         };
         match str_of(g, "operation") {
-            "parseSync" => expect_outcome(t, parse_sync_body(&input()), |f| {
-                assert_eq!(f, fields_of(&t["fields"]), "tcId {}", t["tcId"])
-            }),
-            "parseNotify" => expect_outcome(t, parse_notify_body(&input()), |f| {
-                assert_eq!(f, fields_of(&t["fields"]), "tcId {}", t["tcId"])
-            }),
+            "parseSync" => {
+                expect_outcome(t, parse_sync_body(&input()), |f| {
+                    assert_eq!(f, fields_of(&t["fields"]), "tcId {}", t["tcId"])
+                });
+                let body = input();
+                expect_outcome(
+                    t,
+                    parse_sync_body_borrowed(&body).map(|f| f.to_fields()),
+                    |f| assert_eq!(f, fields_of(&t["fields"]), "tcId {}", t["tcId"]),
+                )
+            }
+            "parseNotify" => {
+                expect_outcome(t, parse_notify_body(&input()), |f| {
+                    assert_eq!(f, fields_of(&t["fields"]), "tcId {}", t["tcId"])
+                });
+                let body = input();
+                expect_outcome(
+                    t,
+                    parse_notify_body_borrowed(&body).map(|f| f.to_fields()),
+                    |f| assert_eq!(f, fields_of(&t["fields"]), "tcId {}", t["tcId"]),
+                )
+            }
             _ => assert_eq!(
                 encode_form(&fields_of(&t["fields"])),
                 str_of(t, "body"),

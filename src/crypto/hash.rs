@@ -27,6 +27,79 @@ impl HashAlg {
     pub fn hex_digest(self, data: &[u8]) -> String {
         hex_lower(&self.digest(data))
     }
+
+    /// A digest computed piece by piece.
+    pub(crate) fn hasher(self) -> Hasher {
+        match self {
+            HashAlg::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
+            HashAlg::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
+            HashAlg::Sm3 => Hasher::Sm3(sm3::Sm3::new()),
+        }
+    }
+}
+
+/// A digest being computed piece by piece (verification hashes the canonical string
+/// without building it).
+pub(crate) enum Hasher {
+    Sha1(sha1::Sha1),
+    Sha256(sha2::Sha256),
+    Sm3(sm3::Sm3),
+}
+
+impl Hasher {
+    /// Adds `data`.
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        match self {
+            Hasher::Sha1(h) => h.update(data),
+            Hasher::Sha256(h) => h.update(data),
+            Hasher::Sm3(h) => h.update(data),
+        }
+    }
+
+    /// The lowercase hex digest, on the stack.
+    pub(crate) fn finish_hex(self) -> HexDigest {
+        match self {
+            Hasher::Sha1(h) => HexDigest::of(&h.finalize()),
+            Hasher::Sha256(h) => HexDigest::of(&h.finalize()),
+            Hasher::Sm3(h) => HexDigest::of(&h.finalize()),
+        }
+    }
+}
+
+/// A lowercase hex digest of at most 32 bytes, kept on the stack.
+pub(crate) struct HexDigest {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl HexDigest {
+    fn of(digest: &[u8]) -> Self {
+        let mut buf = [0u8; 64];
+        let mut len = 0;
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(digest) {
+            pair.copy_from_slice(&[hex_byte(b >> 4), hex_byte(b & 0x0f)]);
+            len += 2;
+        }
+        HexDigest { buf, len }
+    }
+
+    /// The hex digits.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+
+    /// The hex digits as text.
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever written.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+}
+
+fn hex_byte(nibble: u8) -> u8 {
+    match nibble & 0x0f {
+        n @ 0..=9 => b'0' + n,
+        n => b'a' + n - 10,
+    }
 }
 
 /// Lowercase hex.
@@ -66,5 +139,17 @@ mod tests {
             HashAlg::Sha1.hex_digest(b"abc"),
             "a9993e364706816aba3e25717850c26c9cd0d89d"
         );
+    }
+
+    #[test]
+    fn piecewise_hex_digests_match_one_shot() {
+        let data = b"accessType=0&bizType=000902&certId=68759663125";
+        for alg in [HashAlg::Sha1, HashAlg::Sha256, HashAlg::Sm3] {
+            let mut h = alg.hasher();
+            for piece in data.chunks(7) {
+                h.update(piece);
+            }
+            assert_eq!(h.finish_hex().as_str(), alg.hex_digest(data), "{alg:?}");
+        }
     }
 }

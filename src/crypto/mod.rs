@@ -20,7 +20,7 @@ pub mod portable;
 mod random;
 
 pub use backend::{default_backend, CryptoBackend, NoBackend, PrivateKeyOps, PublicKeyOps};
-pub(crate) use hash::hex_digit;
+pub(crate) use hash::{hex_digit, HexDigest};
 pub use hash::{hex_lower, HashAlg};
 pub use pkcs1_encrypt::{encrypt_pkcs1v15, max_plaintext_len, unpad_pkcs1v15_encryption};
 pub use random::{FixedRandom, RandomSource};

@@ -7,15 +7,18 @@
 //! key with `=`, `&` or a bracket, a value with an `&` outside its groups, or a value whose
 //! groups do not balance makes the message ambiguous by construction, and it is refused.
 
+use super::scan::for_each_special;
 use super::Fields;
 
 /// Why `fields` could be split another way under the same canonical string, if it could.
 pub fn ambiguity(fields: &Fields) -> Option<String> {
-    for (key, value) in fields.iter() {
-        if let Some(c) = key
-            .chars()
-            .find(|c| matches!(c, '=' | '&' | '{' | '}' | '[' | ']') || c.is_control())
-        {
+    ambiguity_of(fields.iter())
+}
+
+/// [`ambiguity`] of received pairs, owned or borrowed.
+pub(crate) fn ambiguity_of<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<String> {
+    for (key, value) in pairs {
+        if let Some(c) = key_problem(key) {
             return Some(format!(
                 "a key contains {c:?}, which the signed string cannot tell apart from a separator"
             ));
@@ -27,22 +30,40 @@ pub fn ambiguity(fields: &Fields) -> Option<String> {
     None
 }
 
+/// The first character of `key` that could be read as a separator or is a control.
+fn key_problem(key: &str) -> Option<char> {
+    let bad = |c: char| matches!(c, '=' | '&' | '{' | '}' | '[' | ']') || c.is_control();
+    if key.is_ascii() {
+        // Every key UnionPay sends: bytes are characters, no decoding needed.
+        key.bytes().map(char::from).find(|&c| bad(c))
+    } else {
+        key.chars().find(|&c| bad(c))
+    }
+}
+
 /// What is wrong with one value: an `&` outside every `{…}`/`[…]` group, or groups that
 /// do not balance (a split inside a group leaves unbalanced pieces).
 fn value_problem(value: &str) -> Option<&'static str> {
     let mut depth: usize = 0;
-    for b in value.bytes() {
-        match b {
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => match depth.checked_sub(1) {
-                Some(d) => depth = d,
-                None => return Some("closes a '}' or ']' group it never opened"),
-            },
-            b'&' if depth == 0 => return Some("contains '&' outside a {…} or […] group"),
-            _ => {}
+    let walk = for_each_special(value.as_bytes(), b'&', |_, b| match b {
+        b'{' | b'[' => {
+            depth += 1;
+            Ok(())
         }
+        b'}' | b']' => match depth.checked_sub(1) {
+            Some(d) => {
+                depth = d;
+                Ok(())
+            }
+            None => Err("closes a '}' or ']' group it never opened"),
+        },
+        _ if depth == 0 => Err("contains '&' outside a {…} or […] group"),
+        _ => Ok(()),
+    });
+    match walk {
+        Err(why) => Some(why),
+        Ok(()) => (depth != 0).then_some("opens a '{' or '[' group it never closes"),
     }
-    (depth != 0).then_some("opens a '{' or '[' group it never closes")
 }
 
 #[cfg(test)]
@@ -78,7 +99,16 @@ mod tests {
         ] {
             assert!(ambiguity(&one("reqReserved", v)).is_some(), "{v}");
         }
-        for k in ["a=b", "a&b", "a{", "a]", "a\nb"] {
+        for k in [
+            "a=b",
+            "a&b",
+            "a{",
+            "a]",
+            "a\nb",
+            "a\u{7f}",
+            "键=",
+            "键\u{85}",
+        ] {
             assert!(ambiguity(&one(k, "1")).is_some(), "{k:?}");
         }
     }

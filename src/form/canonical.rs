@@ -1,12 +1,34 @@
 //! The canonical signing string (spec §4.1).
 
-use super::nested::join_pairs;
 use super::Fields;
 
 /// Builds `k1=v1&k2=v2…`: keys in byte order, `signature` and empty values left out,
 /// values raw (no escaping, no trimming).
 pub fn canonical_string(fields: &Fields) -> String {
-    join_pairs(fields.iter().filter(|(k, _)| *k != "signature"))
+    let mut out = String::new();
+    write_canonical(fields.iter(), |piece| out.push_str(piece));
+    out
+}
+
+/// Writes the canonical string of `pairs` (already in key order) to `sink` piece by
+/// piece, so that verification can hash it without building it.
+pub(crate) fn write_canonical<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+    mut sink: impl FnMut(&str),
+) {
+    let mut first = true;
+    for (k, v) in pairs {
+        if v.is_empty() || k == "signature" {
+            continue;
+        }
+        if !first {
+            sink("&");
+        }
+        first = false;
+        sink(k);
+        sink("=");
+        sink(v);
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! Parsers for what UnionPay sends: synchronous response bodies (raw `k=v&…`, spec §2.2)
 //! and notifications (form-encoded, spec §2.3).
 
-use super::urlencoded::decode_component;
+use super::borrowed::{
+    parse_notify_body_borrowed_limited, parse_sync_body_borrowed_limited, BorrowedFields,
+};
+use super::scan::for_each_special;
 use super::Fields;
 use crate::error::{Error, ErrorCode, Result};
 
@@ -21,33 +24,7 @@ pub fn parse_sync_body(body: &[u8]) -> Result<Fields> {
 /// Parses a synchronous response body: values are raw (never URL-decoded), a pair splits
 /// at its first `=`, and `&` inside `{…}` or `[…]` does not separate pairs.
 pub fn parse_sync_body_limited(body: &[u8], max: usize) -> Result<Fields> {
-    check_size(body, max)?;
-    let text = std::str::from_utf8(body).map_err(|e| {
-        Error::new(
-            ErrorCode::NotUtf8,
-            format!(
-                "the response body is not UTF-8 (at byte {})",
-                e.valid_up_to()
-            ),
-        )
-    })?;
-    // The Java SDK strips one outer pair of braces around a whole body; harmless to copy.
-    let text = match text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-        Some(inner) => inner,
-        None => text,
-    };
-    let mut fields = Fields::new();
-    for pair in split_top_level_bounded(text, b'&', MAX_FIELDS)? {
-        if pair.is_empty() {
-            continue;
-        }
-        let (key, value) = match pair.split_once('=') {
-            Some((k, v)) => (k, v),
-            None => (pair, ""),
-        };
-        insert_unique(&mut fields, key, value.to_owned())?;
-    }
-    Ok(fields)
+    parse_sync_body_borrowed_limited(body, max).map(BorrowedFields::into_fields)
 }
 
 /// Parses a notification body (`application/x-www-form-urlencoded`) with the default limit.
@@ -57,27 +34,7 @@ pub fn parse_notify_body(body: &[u8]) -> Result<Fields> {
 
 /// Parses a notification body: each key and value form-decoded once.
 pub fn parse_notify_body_limited(body: &[u8], max: usize) -> Result<Fields> {
-    check_size(body, max)?;
-    let mut fields = Fields::new();
-    for (n, pair) in body.split(|&b| b == b'&').enumerate() {
-        if n >= MAX_FIELDS {
-            return Err(too_many_fields());
-        }
-        if pair.is_empty() {
-            continue;
-        }
-        let (k, v) = match pair.iter().position(|&b| b == b'=') {
-            Some(i) => (
-                pair.get(..i).unwrap_or_default(),
-                pair.get(i + 1..).unwrap_or_default(),
-            ),
-            None => (pair, &[][..]),
-        };
-        let key = decode_component(k)?;
-        let value = decode_component(v)?;
-        insert_unique(&mut fields, &key, value)?;
-    }
-    Ok(fields)
+    parse_notify_body_borrowed_limited(body, max).map(BorrowedFields::into_fields)
 }
 
 /// Splits `text` on `sep` outside `{…}` / `[…]` groups, counting nesting depth.
@@ -85,7 +42,7 @@ pub(crate) fn split_top_level(text: &str, sep: u8) -> Result<Vec<&str>> {
     split_top_level_bounded(text, sep, usize::MAX)
 }
 
-fn too_many_fields() -> Error {
+pub(super) fn too_many_fields() -> Error {
     Error::new(
         ErrorCode::BodyTooLarge,
         format!("the body has more than {MAX_FIELDS} fields"),
@@ -94,13 +51,25 @@ fn too_many_fields() -> Error {
 
 /// [`split_top_level`], failing once there are more than `max` parts.
 fn split_top_level_bounded(text: &str, sep: u8, max: usize) -> Result<Vec<&str>> {
-    // Every delimiter is ASCII, and ASCII bytes never occur inside a multi-byte UTF-8
-    // sequence, so scanning bytes splits only at character boundaries (and is several
-    // times faster than decoding chars on the verification hot path).
     let mut parts = Vec::with_capacity(32.min(max));
+    for_each_top_level(text, sep, max, |part| parts.push(part))?;
+    Ok(parts)
+}
+
+/// Calls `each` with every part of `text` split on `sep` outside `{…}` / `[…]` groups,
+/// failing once there are more than `max` parts or when the groups do not balance.
+pub(super) fn for_each_top_level<'t>(
+    text: &'t str,
+    sep: u8,
+    max: usize,
+    mut each: impl FnMut(&'t str),
+) -> Result<()> {
+    // Every delimiter is ASCII, and ASCII bytes never occur inside a multi-byte UTF-8
+    // sequence, so splitting at their offsets splits only at character boundaries.
+    let mut parts = 0usize;
     let mut depth: usize = 0;
     let mut start = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
+    for_each_special(text.as_bytes(), sep, |i, b| {
         match b {
             b'{' | b'[' => depth += 1,
             b'}' | b']' => {
@@ -111,44 +80,30 @@ fn split_top_level_bounded(text: &str, sep: u8, max: usize) -> Result<Vec<&str>>
                     )
                 })?
             }
-            _ if b == sep && depth == 0 => {
+            _ if depth == 0 => {
                 // This part, and at least one after the separator.
-                if parts.len() + 2 > max {
+                if parts + 2 > max {
                     return Err(too_many_fields());
                 }
-                parts.push(text.get(start..i).unwrap_or_default());
+                parts += 1;
+                each(text.get(start..i).unwrap_or_default());
                 start = i + 1;
             }
             _ => {}
         }
-    }
+        Ok(())
+    })?;
     if depth != 0 {
         return Err(Error::new(
             ErrorCode::UnbalancedBraces,
             "a '{' or '[' group is never closed",
         ));
     }
-    parts.push(text.get(start..).unwrap_or_default());
-    Ok(parts)
-}
-
-fn insert_unique(fields: &mut Fields, key: &str, value: String) -> Result<()> {
-    if key.is_empty() {
-        return Err(Error::new(
-            ErrorCode::EmptyKey,
-            "a pair in the body has an empty key",
-        ));
-    }
-    if fields.insert_raw(key, value).is_some() {
-        return Err(Error::new(
-            ErrorCode::DuplicateKey,
-            format!("the key '{key}' appears twice"),
-        ));
-    }
+    each(text.get(start..).unwrap_or_default());
     Ok(())
 }
 
-fn check_size(body: &[u8], max: usize) -> Result<()> {
+pub(super) fn check_size(body: &[u8], max: usize) -> Result<()> {
     if body.len() > max {
         return Err(Error::new(
             ErrorCode::BodyTooLarge,

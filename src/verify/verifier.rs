@@ -5,9 +5,12 @@ use super::cache::{CachedCert, CertCache};
 use super::chain::{check_validity, validate_chain, validate_links};
 use super::policy::{check_signing_key, printable, MIN_RSA_BITS, MIN_RSA_BITS_LEGACY_500};
 use super::trust::{Anchors, TrustProfile};
-use crate::crypto::{CryptoBackend, HashAlg};
+use crate::crypto::{CryptoBackend, HashAlg, HexDigest};
 use crate::error::{Error, ErrorCode, Result, VerifyStep};
-use crate::form::{ambiguity, canonical_string, parse_notify_body, parse_sync_body, Fields};
+use crate::form::{
+    ambiguity_of, parse_notify_body_borrowed, parse_sync_body_borrowed, write_canonical,
+    BorrowedFields, Fields,
+};
 use crate::pki::Certificate;
 use crate::secret::SecureKey;
 use crate::sign::{secure_key_signature, SignMethod, Version};
@@ -121,17 +124,41 @@ impl Verifier {
     /// Parses and verifies a synchronous response body (raw `k=v&…`). Returns the signed
     /// fields: a field that arrived empty is not part of the signature, so it is dropped.
     pub fn verify_sync_body(&self, body: &[u8], now: Timestamp) -> Result<Fields> {
-        let fields = parse_sync_body(body).map_err(as_parse_failure)?;
-        self.verify_fields(&fields, now)?;
-        Ok(signed_only(fields))
+        self.verify_sync_body_borrowed(body, now)
+            .map(BorrowedFields::into_fields)
     }
 
     /// Parses and verifies a notification body (form-encoded). Returns the signed fields:
     /// fields that arrived empty are not signed (spec §2.3) and are dropped.
     pub fn verify_notify_body(&self, body: &[u8], now: Timestamp) -> Result<Fields> {
-        let fields = parse_notify_body(body).map_err(as_parse_failure)?;
-        self.verify_fields(&fields, now)?;
-        Ok(signed_only(fields))
+        self.verify_notify_body_borrowed(body, now)
+            .map(BorrowedFields::into_fields)
+    }
+
+    /// [`Verifier::verify_sync_body`] without copying: the signed fields borrow from
+    /// `body`, so a caller copies only the values it keeps.
+    pub fn verify_sync_body_borrowed<'a>(
+        &self,
+        body: &'a [u8],
+        now: Timestamp,
+    ) -> Result<BorrowedFields<'a>> {
+        let mut fields = parse_sync_body_borrowed(body).map_err(as_parse_failure)?;
+        self.verify_received(&fields, now)?;
+        fields.retain_signed();
+        Ok(fields)
+    }
+
+    /// [`Verifier::verify_notify_body`] without copying: the signed fields borrow from
+    /// `body` (a value that had percent-escapes is decoded into its own string).
+    pub fn verify_notify_body_borrowed<'a>(
+        &self,
+        body: &'a [u8],
+        now: Timestamp,
+    ) -> Result<BorrowedFields<'a>> {
+        let mut fields = parse_notify_body_borrowed(body).map_err(as_parse_failure)?;
+        self.verify_received(&fields, now)?;
+        fields.retain_signed();
+        Ok(fields)
     }
 
     /// Verifies a received field map. Empty values are not part of the signature: a
@@ -141,15 +168,28 @@ impl Verifier {
     /// with `=` or `&`, a value with `&` outside `{…}`/`[…]` groups) is refused with
     /// [`ErrorCode::AmbiguousMessage`] whatever its signature.
     pub fn verify_fields(&self, fields: &Fields, now: Timestamp) -> Result<()> {
+        self.verify_received(fields, now)
+    }
+
+    /// [`Verifier::verify_fields`] of fields parsed in place.
+    pub fn verify_borrowed_fields(
+        &self,
+        fields: &BorrowedFields<'_>,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.verify_received(fields, now)
+    }
+
+    fn verify_received(&self, fields: &impl Received, now: Timestamp) -> Result<()> {
         let parse = |code, msg: &str| Error::verify(code, VerifyStep::Parse, msg);
-        if let Some(why) = ambiguity(fields) {
+        if let Some(why) = ambiguity_of(fields.pairs()) {
             return Err(parse(
                 ErrorCode::AmbiguousMessage,
                 &format!("the message is ambiguous under its signature: {why}"),
             ));
         }
         let signature = fields
-            .get("signature")
+            .field("signature")
             .filter(|s| !s.is_empty())
             .ok_or_else(|| {
                 parse(
@@ -157,7 +197,7 @@ impl Verifier {
                     "the message has no 'signature' field",
                 )
             })?;
-        let method_text = fields.get("signMethod").ok_or_else(|| {
+        let method_text = fields.field("signMethod").ok_or_else(|| {
             parse(
                 ErrorCode::SignMethodUnsupported,
                 "the message has no 'signMethod' field",
@@ -170,7 +210,7 @@ impl Verifier {
             )
         })?;
         let version = fields
-            .get("version")
+            .field("version")
             .ok_or_else(|| {
                 parse(
                     ErrorCode::SignMethodUnsupported,
@@ -185,15 +225,12 @@ impl Verifier {
                     )
                 })
             })?;
-        let canonical = canonical_string(fields);
         let result = match (method, version) {
-            (SignMethod::Rsa, Version::V5_1_0) => {
-                self.verify_rsa_510(fields, &canonical, signature, now)
-            }
-            (SignMethod::Rsa, Version::V5_0_0) => {
-                self.verify_rsa_500(fields, &canonical, signature)
-            }
+            (SignMethod::Rsa, Version::V5_1_0) => self.verify_rsa_510(fields, signature, now),
+            (SignMethod::Rsa, Version::V5_0_0) => self.verify_rsa_500(fields, signature),
             (SignMethod::Sha256SecureKey | SignMethod::Sm3SecureKey, Version::V5_1_0) => {
+                let mut canonical = String::new();
+                write_canonical(fields.pairs(), |piece| canonical.push_str(piece));
                 self.verify_secure_key(method, &canonical, signature)
             }
             _ => Err(parse(
@@ -201,19 +238,19 @@ impl Verifier {
                 "signMethod 11/12 exist only in version 5.1.0",
             )),
         };
-        result
-            .map_err(|e| e.with_canonical_sha256(HashAlg::Sha256.hex_digest(canonical.as_bytes())))
+        result.map_err(|e| {
+            e.with_canonical_sha256(canonical_hex(fields, HashAlg::Sha256).as_str().to_owned())
+        })
     }
 
     fn verify_rsa_510(
         &self,
-        fields: &Fields,
-        canonical: &str,
+        fields: &impl Received,
         signature: &str,
         now: Timestamp,
     ) -> Result<()> {
         let pem = fields
-            .get("signPubKeyCert")
+            .field("signPubKeyCert")
             .filter(|p| !p.is_empty())
             .ok_or_else(|| {
                 Error::verify(
@@ -240,13 +277,13 @@ impl Verifier {
             }
         };
         check_validity(&cached.chain, &cached.leaf, now)?;
-        check_rsa_signature(cached.key.as_ref(), HashAlg::Sha256, canonical, signature)
+        check_rsa_signature(cached.key.as_ref(), HashAlg::Sha256, fields, signature)
     }
 
     // 5.0.0 has no chain and, as in the SDKs, no validity check: the caller chose these
     // certificates explicitly (UnionPay's last 5.0.0 verify certificate expired in 2017).
-    fn verify_rsa_500(&self, fields: &Fields, canonical: &str, signature: &str) -> Result<()> {
-        let cert_id = fields.get("certId").unwrap_or_default();
+    fn verify_rsa_500(&self, fields: &impl Received, signature: &str) -> Result<()> {
+        let cert_id = fields.field("certId").unwrap_or_default();
         let cert = self
             .verify_certs
             .iter()
@@ -268,7 +305,7 @@ impl Verifier {
         };
         check_signing_key(cert, min_bits)?;
         let key = self.load_key(cert)?;
-        check_rsa_signature(key.as_ref(), HashAlg::Sha1, canonical, signature)
+        check_rsa_signature(key.as_ref(), HashAlg::Sha1, fields, signature)
     }
 
     fn load_key(&self, cert: &Certificate) -> Result<Arc<dyn crate::crypto::PublicKeyOps>> {
@@ -310,23 +347,69 @@ impl Verifier {
     }
 }
 
+/// What verification reads of a received message, owned or parsed in place.
+trait Received {
+    fn field(&self, key: &str) -> Option<&str>;
+    /// The fields in key order.
+    fn pairs(&self) -> impl Iterator<Item = (&str, &str)>;
+}
+
+impl Received for Fields {
+    fn field(&self, key: &str) -> Option<&str> {
+        self.get(key)
+    }
+
+    fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.iter()
+    }
+}
+
+impl Received for BorrowedFields<'_> {
+    fn field(&self, key: &str) -> Option<&str> {
+        self.get(key)
+    }
+
+    fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.iter()
+    }
+}
+
+/// The hex digest of the canonical string, hashed piece by piece (never built).
+fn canonical_hex(fields: &impl Received, hash: HashAlg) -> HexDigest {
+    let mut hasher = hash.hasher();
+    write_canonical(fields.pairs(), |piece| hasher.update(piece.as_bytes()));
+    hasher.finish_hex()
+}
+
+/// The largest signature decoded on the stack: RSA-8192, the largest key verified.
+const MAX_SIGNATURE: usize = 1024;
+
 fn check_rsa_signature(
     key: &dyn crate::crypto::PublicKeyOps,
     hash: HashAlg,
-    canonical: &str,
+    fields: &impl Received,
     signature: &str,
 ) -> Result<()> {
-    let sig = base64::engine::general_purpose::STANDARD
-        .decode(signature)
-        .map_err(|_| {
-            Error::verify(
-                ErrorCode::SignatureMismatch,
-                VerifyStep::Signature,
-                "the signature is not valid base64",
-            )
-        })?;
-    let digest_hex = hash.hex_digest(canonical.as_bytes());
-    if key.verify_pkcs1v15(hash, digest_hex.as_bytes(), &sig)? {
+    let not_base64 = || {
+        Error::verify(
+            ErrorCode::SignatureMismatch,
+            VerifyStep::Signature,
+            "the signature is not valid base64",
+        )
+    };
+    let engine = &base64::engine::general_purpose::STANDARD;
+    let mut buf = [0u8; MAX_SIGNATURE];
+    let heap;
+    let sig = match engine.decode_slice(signature, &mut buf) {
+        Ok(n) => buf.get(..n).unwrap_or_default(),
+        Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
+            heap = engine.decode(signature).map_err(|_| not_base64())?;
+            heap.as_slice()
+        }
+        Err(base64::DecodeSliceError::DecodeError(_)) => return Err(not_base64()),
+    };
+    let digest_hex = canonical_hex(fields, hash);
+    if key.verify_pkcs1v15(hash, digest_hex.as_bytes(), sig)? {
         Ok(())
     } else {
         Err(mismatch())
@@ -339,14 +422,6 @@ fn mismatch() -> Error {
         VerifyStep::Signature,
         "the signature does not match the message: a field was changed, a value was decoded or trimmed, or CRLF in signPubKeyCert became LF",
     )
-}
-
-fn signed_only(fields: Fields) -> Fields {
-    if fields.iter().any(|(_, v)| v.is_empty()) {
-        fields.iter().filter(|(_, v)| !v.is_empty()).collect()
-    } else {
-        fields
-    }
 }
 
 fn as_parse_failure(e: Error) -> Error {
