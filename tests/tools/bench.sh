@@ -2,10 +2,13 @@
 # Runs the criterion benchmarks and `openssl speed rsa2048` in the same run, and prints
 # ops/s with ratios against OpenSSL (single core). Targets: native sign >= 0.9x OpenSSL
 # sign; cached verify >= 0.8x OpenSSL verify; card-data encryption (one public-key
-# operation) against OpenSSL verify.
+# operation) against OpenSSL verify. Both sides are CPU time (`openssl speed` counts its
+# user time; the criterion benches their thread's CPU time), so the other processes of a
+# busy machine count on neither side; the load is printed: it still moves both a little.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="$(mktemp -d)"
+echo "bench: load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench: openssl speed rsa2048 (single core) …"
 openssl speed -seconds 3 rsa2048 2>/dev/null | grep -E '^rsa 2048' | tail -n 1 > "$out/openssl.txt"
 echo "bench: cargo bench …"
@@ -33,4 +36,5 @@ for k, v in sorted(rows.items()):
     ratio = f"{v / ref:.2f}x" if ref else ""
     print(f"{k:28} {v:12,.0f} {ratio:>11}")
 PY
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; $(nproc) cores)"
 rm -rf "$out"
