@@ -5,7 +5,7 @@ use super::cache::{CachedCert, CertCache};
 use super::chain::{check_validity, validate_chain, validate_links};
 use super::policy::{check_signing_key, printable, MIN_RSA_BITS, MIN_RSA_BITS_LEGACY_500};
 use super::trust::{Anchors, TrustProfile};
-use crate::crypto::{CryptoBackend, HashAlg};
+use crate::crypto::{hex_lower, CryptoBackend, HashAlg};
 use crate::error::{Error, ErrorCode, Result, VerifyStep};
 use crate::form::{ambiguity, canonical_string, parse_notify_body, parse_sync_body, Fields};
 use crate::pki::Certificate;
@@ -325,7 +325,7 @@ fn check_rsa_signature(
                 "the signature is not valid base64",
             )
         })?;
-    let digest_hex = hash.hex_digest(canonical.as_bytes());
+    let digest_hex = hex_lower(&key.digest(hash, canonical.as_bytes())?);
     if key.verify_pkcs1v15(hash, digest_hex.as_bytes(), &sig)? {
         Ok(())
     } else {
