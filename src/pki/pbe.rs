@@ -113,7 +113,9 @@ fn kdf<D: EagerHash + 'static>(pass: &[u8], salt: &[u8], id: u8, iterations: u64
         hasher.update(&diversifier);
         hasher.update(input.as_slice());
         let mut a = hasher.finalize();
-        let is_sha1 = std::any::TypeId::of::<D>() == std::any::TypeId::of::<sha1::Sha1>();
+        // Only in wasm: natively the crate's SHA-1 (SHA-NI where the CPU has it) is faster.
+        let is_sha1 = cfg!(target_arch = "wasm32")
+            && std::any::TypeId::of::<D>() == std::any::TypeId::of::<sha1::Sha1>();
         if !(is_sha1 && sha1_iterate(a.as_mut_slice(), iterations.saturating_sub(1))) {
             for _ in 1..iterations {
                 a = D::digest(&a);
