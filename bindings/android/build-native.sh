@@ -25,8 +25,8 @@ missing() {
 ndk="${ANDROID_NDK_HOME:-}"
 [[ -n $ndk ]] ||
   missing "the Android NDK is missing: set ANDROID_NDK_HOME to an installed NDK (Android Studio: SDK Manager > SDK Tools > NDK (Side by side), which installs it under \$ANDROID_HOME/ndk/<version>); its clang links the libraries against Android's libc (bionic)"
-[[ -d $ndk/toolchains/llvm/prebuilt ]] ||
-  missing "ANDROID_NDK_HOME=$ndk is not an Android NDK (it has no toolchains/llvm/prebuilt, where the NDK's clang lives)"
+[[ -d $ndk/toolchains/llvm/prebuilt && -f $ndk/source.properties ]] ||
+  missing "ANDROID_NDK_HOME=$ndk is not an Android NDK (it needs toolchains/llvm/prebuilt, where the NDK's clang lives, and source.properties, where cargo-ndk reads its version)"
 cargo ndk --version >/dev/null 2>&1 || missing "cargo-ndk is missing: cargo install cargo-ndk"
 installed="$(rustup target list --installed)"
 for t in "${TARGETS[@]}"; do

@@ -26,7 +26,7 @@ android {
 
     sourceSets {
         getByName("main") {
-            kotlin.srcDir(layout.buildDirectory.dir("generated/uniffi"))
+            kotlin.srcDir("build/generated/uniffi") // generate.sh, run by build-native.sh
             kotlin.srcDir("../kotlin/src/card/kotlin")
             // jniLibs: the default src/main/jniLibs, where build-native.sh writes.
         }
