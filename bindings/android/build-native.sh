@@ -4,6 +4,7 @@
 # key), for arm64-v8a, armeabi-v7a and x86_64:
 #   src/main/jniLibs/<abi>/libunionpay_acp_ffi.so   (cargo-ndk, linked by the NDK's clang)
 #   build/generated/uniffi/**/*.kt                  (generate.sh, from a host build)
+#   build/generated/licenses/META-INF/LICENSE-*      (the license files, as resources)
 # Gradle's preBuild runs it (build.gradle.kts); it can also run by hand. Needs the Android
 # NDK (ANDROID_NDK_HOME), cargo-ndk and the three Rust targets; it says which is missing
 # and builds nothing until all are there.
@@ -45,3 +46,7 @@ for abi in "${ABIS[@]}"; do
 done
 
 bash "$HERE/generate.sh" "$HERE/build/generated/uniffi"
+
+# The license files, as Java resources (META-INF/ in the AAR's classes.jar, as in the JAR).
+mkdir -p "$HERE/build/generated/licenses/META-INF"
+cp "$ROOT/LICENSE-MIT" "$ROOT/LICENSE-APACHE" "$HERE/build/generated/licenses/META-INF/"

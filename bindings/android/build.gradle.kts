@@ -28,6 +28,7 @@ android {
         getByName("main") {
             kotlin.srcDir("build/generated/uniffi") // generate.sh, run by build-native.sh
             kotlin.srcDir("../kotlin/src/card/kotlin")
+            resources.srcDir("build/generated/licenses") // META-INF/LICENSE-MIT, LICENSE-APACHE
             // jniLibs: the default src/main/jniLibs, where build-native.sh writes.
         }
     }
