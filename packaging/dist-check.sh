@@ -113,6 +113,8 @@ c_consumer() {
 }
 check "C: the unpacked prefix (moved: relocatable) with find_package and pkg-config" c_consumer
 
+check "Android: the encryption-only crate compiled for arm64-v8a, armeabi-v7a, x86_64 (not linked: no NDK here)" \
+  bash bindings/android/check-targets.sh
 check "aarch64: the core's C suite (vectors, sandbox flow) under qemu-user" bash packaging/cross-smoke.sh aarch64 "$ACP"
 check "Windows: the DLL's C suite under wine" bash packaging/cross-smoke.sh windows "$ACP" "$DIST/unionpay_acp-$VERSION-windows-x86_64.zip"
 
