@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 20
 # The reference merchant services the black-box suite drives.
 MERCHANT_SERVICES ?= python node
 
-.PHONY: demo dist dist-check test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test js-test conformance merchant-test bench bench-cold errors-json sandbox-load
+.PHONY: demo dist dist-check test setup lint rust-test vectors cli-test wasm-check fuzz c-test python-test kotlin-test android-test js-test conformance merchant-test bench bench-cold errors-json sandbox-load
 
 ## The main job: a whole token payment flow against the local sandbox.
 ## The first run compiles the sandbox and the demo (about 150 crates): cargo says which.
@@ -27,7 +27,7 @@ dist-check:
 
 ## Every test suite of every language, then one closing line with the totals.
 test:
-	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check c-test python-test kotlin-test js-test conformance merchant-test fuzz
+	@bash tests/tools/test-all.sh setup lint rust-test vectors cli-test wasm-check c-test python-test kotlin-test android-test js-test conformance merchant-test fuzz
 
 setup:
 	@bash tests/tools/install.sh
@@ -40,6 +40,7 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --lib --no-default-features -- -D warnings
 	$(CARGO) clippy --lib --no-default-features --features portable -- -D warnings
+	$(CARGO) clippy -p acp-uniffi --no-default-features --all-targets -- -D warnings
 
 ## Unit and integration tests: native (AWS-LC) backend, then the pure-Rust backend.
 rust-test:
@@ -69,6 +70,11 @@ python-test:
 ## Kotlin: uniffi bindings + Maven (JNA, JUnit 5).
 kotlin-test:
 	bash bindings/kotlin/test.sh
+
+## Android, what runs without the NDK: the card-encryption-only build on the host JVM
+## (vectors, OpenSSL decrypting its output, no merchant API), build-native.sh's message.
+android-test:
+	bash bindings/android/test.sh
 
 ## Node: wasm build (wasm-bindgen-cli pinned), tsc, node:test, npm pack + fresh install.
 js-test:

@@ -3,7 +3,7 @@
 # from the artifacts: checksums, license files, wheel tags, the crate's contents; a fresh
 # venv (wheel and sdist), fresh Maven projects (Kotlin, Java), fresh npm projects under
 # Node 20, 18 and 22, Bun and Deno, a C project against the unpacked prefix; the aarch64
-# core under qemu-user and the Windows DLL under wine. Ends with `dist: N passed, M failed`.
+# wheel, JAR library and core under qemu-user and the Windows DLL under wine. Ends with `dist: N passed, M failed`.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -13,6 +13,7 @@ DIST="$ROOT/dist"
 VERSION="$(python3 packaging/versions.py --print)"
 set -e
 source packaging/dist-tools.sh
+source packaging/arm64-root.sh
 set +e
 [[ -f $DIST/SHA256SUMS ]] || { echo "dist-check: no dist/ (run make dist)" >&2; exit 1; }
 cargo build --quiet --release -p acp-cli || exit 1
@@ -73,6 +74,8 @@ for tag in manylinux_2_17_x86_64 manylinux_2_17_aarch64 musllinux_1_2_x86_64; do
 done
 check "Python: the manylinux x86_64 wheel in a fresh venv runs the quick start" \
   bash packaging/consumer/python.sh "$ACP" "$(artifact "unionpay_acp-$VERSION-*manylinux_2_17_x86_64*.whl")"
+check "Python: the manylinux aarch64 wheel under Debian's arm64 CPython 3.11 (qemu-user) runs the quick start" \
+  bash packaging/consumer/python.sh "$ACP" "$(artifact "unionpay_acp-$VERSION-*manylinux_2_17_aarch64*.whl")" --aarch64 "$ARM64_ROOT"
 check "Python: pip install of the sdist in a fresh venv (Rust and pip only) runs the quick start" \
   bash packaging/consumer/python.sh "$ACP" "$DIST/unionpay_acp-$VERSION.tar.gz"
 
@@ -92,6 +95,8 @@ jvm_consumer() {
   bash packaging/consumer/jvm.sh "$ACP" "$work/m2" "$VERSION"
 }
 check "JVM: fresh Kotlin and Java Maven projects from a local repository" jvm_consumer
+check "JVM: the same projects on Debian's arm64 OpenJDK 17 (qemu-user): the JAR's linux-aarch64 library" \
+  bash packaging/consumer/jvm.sh "$ACP" "$work/m2" "$VERSION" --aarch64 "$ARM64_ROOT"
 
 tgz="$DIST/unionpay-acp-$VERSION.tgz"
 check "npm: publish --dry-run of the tarball" bash -c "npm publish --dry-run '$tgz' 2>&1 | grep -i 'npm warn' | grep -v 'logged in' | { ! grep .; }"
@@ -108,6 +113,8 @@ c_consumer() {
 }
 check "C: the unpacked prefix (moved: relocatable) with find_package and pkg-config" c_consumer
 
+check "Android: the encryption-only crate compiled for arm64-v8a, armeabi-v7a, x86_64 (not linked: no NDK here)" \
+  bash bindings/android/check-targets.sh
 check "aarch64: the core's C suite (vectors, sandbox flow) under qemu-user" bash packaging/cross-smoke.sh aarch64 "$ACP"
 check "Windows: the DLL's C suite under wine" bash packaging/cross-smoke.sh windows "$ACP" "$DIST/unionpay_acp-$VERSION-windows-x86_64.zip"
 

@@ -12,7 +12,8 @@ if [[ "$(cat "$DIST_VENV/.pins" 2>/dev/null)" != "${_pins[*]}" ]]; then
   "$DIST_VENV/bin/pip" install -q --disable-pip-version-check "${_pins[@]}"
   echo "${_pins[*]}" >"$DIST_VENV/.pins"
 fi
-for _t in aarch64-unknown-linux-gnu x86_64-unknown-linux-musl x86_64-pc-windows-gnu; do
+for _t in aarch64-unknown-linux-gnu x86_64-unknown-linux-musl x86_64-pc-windows-gnu \
+  aarch64-linux-android armv7-linux-androideabi x86_64-linux-android; do
   rustup target list --installed | grep -qx "$_t" || rustup target add "$_t"
 done
 _apt=()

@@ -41,7 +41,9 @@ step "crate: cargo publish --dry-run -p unionpay-acp"
 dirty=()
 [[ -z "$(git status --porcelain 2>/dev/null)" ]] || dirty=(--allow-dirty)
 cargo publish --dry-run --quiet -p unionpay-acp "${dirty[@]}"
-cp "$T/package/unionpay-acp-$VERSION.crate" "$DIST/"
+# (cargo publish leaves it in package/tmp-crate/ in some runs, package/ in others.)
+crate="$(ls -t "$T"/package/unionpay-acp-"$VERSION".crate "$T"/package/tmp-crate/unionpay-acp-"$VERSION".crate 2>/dev/null | head -n 1 || true)"
+cp "$crate" "$DIST/"
 
 step "host build: uniffi-bindgen and the library whose metadata the bindings come from"
 cargo build --quiet --release -p acp-uniffi -p acp-cli

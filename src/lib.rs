@@ -60,9 +60,9 @@ pub mod card;
 pub mod client;
 pub mod crypto;
 pub mod error;
-#[cfg(feature = "uniffi")]
+#[cfg(feature = "uniffi-card")]
 pub mod ffi;
-#[cfg(feature = "uniffi")]
+#[cfg(feature = "uniffi-card")]
 uniffi::setup_scaffolding!("acp_core");
 pub mod file;
 pub mod form;

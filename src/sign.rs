@@ -223,7 +223,7 @@ pub fn sign_as_gateway_500(fields: &mut Fields, key: &MerchantKey) -> Result<Sig
 /// hex text is signed again, spec §4.2), set as base64 `signature`.
 fn rsa_sign(fields: &mut Fields, key: &MerchantKey, hash: HashAlg) -> Result<SignedInfo> {
     let canonical = canonical_string(fields);
-    let digest_hex = hash.hex_digest(canonical.as_bytes());
+    let digest_hex = hex_lower(&key.ops().digest(hash, canonical.as_bytes())?);
     let sig = key.ops().sign_pkcs1v15(hash, digest_hex.as_bytes())?;
     fields.set(
         "signature",

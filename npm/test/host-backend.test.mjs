@@ -127,3 +127,67 @@ test('only a boolean true from the host verifies: a Promise or another truthy va
   // false is a verdict: the chain does not verify.
   assert.throws(() => verifierWith(() => false).verifyFields(fields, now), (e) => e.acpCode === 3004);
 });
+
+test("the host's digest: used for long messages, checked, and never a verdict of its own", () => {
+  const doc = JSON.parse(read('vectors/verify.json'));
+  const group = doc.testGroups.find((g) => g.trust === 'custom');
+  const valid = group.tests.find((t) => t.result === 'valid' && t.bodyKind === 'sync');
+  const now = Date.parse(valid.now) / 1000;
+  const seen = [];
+  const verifierWith = (digest) =>
+    new core.Verifier(
+      { roots: group.roots.map(read), middles: group.middles.map(read) },
+      core.Backend.host({
+        loadPrivateKey() {
+          throw new Error('not needed');
+        },
+        loadPublicKey(pkcs1) {
+          const key = nodeCrypto.createPublicKey({ key: Buffer.from(pkcs1), format: 'der', type: 'pkcs1' });
+          return {
+            verify: (hash, msg, sig) => nodeCrypto.verify(hash === 256 ? 'sha256' : 'sha1', msg, key, sig),
+            encryptRaw: () => new Uint8Array(256),
+          };
+        },
+        digest(hash, data) {
+          seen.push([hash, data.length]);
+          return digest(hash, data);
+        },
+      }),
+      {},
+    );
+  const sha256 = (hash, data) => nodeCrypto.createHash(hash === 256 ? 'sha256' : 'sha1').update(data).digest();
+  const body = new TextEncoder().encode(valid.input);
+  // The answer's canonical string (about 2 KB) is hashed by the host, and it verifies.
+  verifierWith(sha256).verifySyncBody(body, now);
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0][0], 256);
+  assert.ok(seen[0][1] >= 1024, `the host hashed ${seen[0][1]} bytes`);
+  // A host whose digest differs from SHA-256 makes the signature fail: the core signs and
+  // verifies the hex of what the host hashed, nothing is trusted beyond the RSA verdict.
+  assert.throws(
+    () => verifierWith((h, d) => sha256(h, Buffer.concat([d, Buffer.from('x')]))).verifySyncBody(body, now),
+    (e) => e.codeName === 'SignatureMismatch',
+  );
+  // What is not a digest of the right length (or a throw) is the backend's failure.
+  for (const wrong of [() => new Uint8Array(31), () => 'abc', () => { throw new Error('no'); }]) {
+    assert.throws(() => verifierWith(wrong).verifySyncBody(body, now), (e) => e.acpCode === 9002);
+  }
+  // A short message (a request's canonical string) is hashed by the core: same signature.
+  seen.length = 0;
+  const pkcs8 = nodeCrypto.createPrivateKey(read('fixtures/sandbox/merchant.key.pem')).export({ format: 'der', type: 'pkcs8' });
+  const signer = core.Backend.host({
+    loadPrivateKey: () => ({
+      sign: (hash, msg) => nodeCrypto.sign('sha256', msg, nodeCrypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })),
+      decryptRaw: () => new Uint8Array(256),
+    }),
+    loadPublicKey: () => ({ verify: () => false, encryptRaw: () => new Uint8Array(256) }),
+    digest: (hash, data) => {
+      seen.push(data.length);
+      return sha256(hash, data);
+    },
+  });
+  const key = core.MerchantKey.fromPem(read('fixtures/sandbox/merchant.key.pem'), read('fixtures/sandbox/merchant.pem'), signer);
+  const signed = core.signFieldsWithKey(JSON.stringify({ version: '5.1.0', merId: '777290058110097', txnType: '00' }), key);
+  assert.equal(seen.length, 0);
+  assert.match(signed, /^\0[0-9a-f]{64}\0/);
+});

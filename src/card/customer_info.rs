@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 /// How `customerInfo` is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi-card", derive(uniffi::Enum))]
 pub enum CustomerInfoMode {
     /// New rule: phoneNo, cvn2 and expired go encrypted in `encryptedInfo` (merchants with
     /// the sensitive-data encryption permission; every token merchant).

@@ -28,6 +28,14 @@ pub trait PrivateKeyOps: Send + Sync {
     /// RSAES-PKCS1-v1_5 decryption. Some backends return pseudo-random bytes instead of
     /// an error for a bad ciphertext (implicit rejection): callers validate the plaintext.
     fn decrypt_pkcs1v15(&self, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>>;
+
+    /// The `hash` digest of `data`: what the core signs the hex of (spec §4.2). The core's
+    /// own hash by default; a host backend may hand it to the host's (under wasm, Node's
+    /// OpenSSL hashes a 2 KB message four times faster than the core's code compiled to
+    /// wasm). The core decides what is hashed and what is done with the digest.
+    fn digest(&self, hash: HashAlg, data: &[u8]) -> Result<Vec<u8>> {
+        Ok(hash.digest(data))
+    }
 }
 
 /// Operations with a loaded public key.
@@ -43,6 +51,20 @@ pub trait PublicKeyOps: Send + Sync {
     /// long as the modulus; returns as many bytes. The core pads (RSAES-PKCS1-v1_5 with
     /// the caller's randomness, see [`encrypt_pkcs1v15`](super::encrypt_pkcs1v15)).
     fn encrypt_raw(&self, block: &[u8]) -> Result<Vec<u8>>;
+
+    /// The `hash` digest of `data`: what the core verifies the signature of the hex of
+    /// (spec §4.2). As [`PrivateKeyOps::digest`]: the core's hash unless the backend is a
+    /// host's with a faster one.
+    fn digest(&self, hash: HashAlg, data: &[u8]) -> Result<Vec<u8>> {
+        Ok(hash.digest(data))
+    }
+
+    /// Whether [`digest`](Self::digest) is the host's own. Without one the core hashes a
+    /// received message's canonical string piece by piece, never building it; with one it
+    /// builds the string once and hands it over whole.
+    fn has_host_digest(&self) -> bool {
+        false
+    }
 }
 
 /// The default backend of this build: AWS-LC with the `native` feature, else pure Rust

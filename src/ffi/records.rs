@@ -1,11 +1,9 @@
-//! Records that exist only for foreign callers: what a certificate or PKCS#12 file says,
-//! what signing computed, and what to answer a notification together with what it was.
+//! Records that exist only for foreign callers and that card encryption on a device needs
+//! too: what a certificate says, and the cardholder fields of `customerInfo`.
 
 use super::error::AcpError;
 use crate::card;
-use crate::client::{Notification, NotificationReply};
-use crate::form::Fields;
-use crate::pki::{Certificate, Pkcs12Contents};
+use crate::pki::Certificate;
 use crate::secret::{CardExpiry, Cvn2, PhoneNumber, Pin};
 use crate::time::Timestamp;
 use std::sync::Arc;
@@ -50,73 +48,6 @@ impl From<&Certificate> for CertificateInfo {
             der: c.der().to_vec(),
         }
     }
-}
-
-/// What a PKCS#12 file holds (the private key stays inside).
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Pkcs12Info {
-    /// The certificate matching the private key.
-    pub certificate: CertificateInfo,
-    /// The other certificates, in file order.
-    pub extra_certificates: Vec<CertificateInfo>,
-}
-
-impl From<&Pkcs12Contents> for Pkcs12Info {
-    fn from(p: &Pkcs12Contents) -> Self {
-        Pkcs12Info {
-            certificate: (&p.certificate).into(),
-            extra_certificates: p.extra_certificates.iter().map(Into::into).collect(),
-        }
-    }
-}
-
-/// A signed field set and what signing computed.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct SignedFields {
-    /// The fields with `signMethod`, `certId` (01) and `signature` set.
-    pub fields: Fields,
-    /// The canonical string that was signed.
-    pub canonical: String,
-    /// Lowercase hex digest of the canonical string.
-    pub digest_hex: String,
-}
-
-/// What `receive_notification` found: the reply to send in every case, and the verified
-/// notification or why it was refused.
-#[derive(Clone, Debug, uniffi::Record)]
-pub struct NotificationReceipt {
-    /// Answer UnionPay's POST with this (store the notification first when it verified).
-    pub reply: NotificationReply,
-    /// The verified notification.
-    pub notification: Option<Notification>,
-    /// Why it was refused (the reply is then 400).
-    pub error: Option<AcpError>,
-}
-
-impl NotificationReceipt {
-    /// From the core's pair.
-    pub fn new((reply, result): (NotificationReply, crate::error::Result<Notification>)) -> Self {
-        let (notification, error) = match result {
-            Ok(n) => (Some(n), None),
-            Err(e) => (None, Some(e.into())),
-        };
-        NotificationReceipt {
-            reply,
-            notification,
-            error,
-        }
-    }
-}
-
-/// One product API.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ApiInfo {
-    /// Its name (`consume`, `sms_open`, …).
-    pub name: String,
-    /// A browser form: build it and serve its page, never POST it yourself.
-    pub front: bool,
-    /// It moves money: no answer means unknown, never failed.
-    pub money_moving: bool,
 }
 
 /// The cardholder fields of `customerInfo`, validated when made. An object, not a record:

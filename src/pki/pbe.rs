@@ -78,7 +78,7 @@ pub(crate) fn mac_matches(
     )
 }
 
-fn hmac_matches<D: EagerHash>(
+fn hmac_matches<D: EagerHash + 'static>(
     pass: &[u8],
     salt: &[u8],
     iterations: u64,
@@ -96,7 +96,7 @@ fn hmac_matches<D: EagerHash>(
 }
 
 /// RFC 7292 appendix B.2: derives `out` for purpose `id` (1 key, 2 IV, 3 MAC).
-fn kdf<D: EagerHash>(pass: &[u8], salt: &[u8], id: u8, iterations: u64, out: &mut [u8]) {
+fn kdf<D: EagerHash + 'static>(pass: &[u8], salt: &[u8], id: u8, iterations: u64, out: &mut [u8]) {
     let v = <D as BlockSizeUser>::block_size();
     let stretch = |s: &[u8]| -> Vec<u8> {
         let len = s.len().div_ceil(v) * v;
@@ -113,8 +113,13 @@ fn kdf<D: EagerHash>(pass: &[u8], salt: &[u8], id: u8, iterations: u64, out: &mu
         hasher.update(&diversifier);
         hasher.update(input.as_slice());
         let mut a = hasher.finalize();
-        for _ in 1..iterations {
-            a = D::digest(&a);
+        // Only in wasm: natively the crate's SHA-1 (SHA-NI where the CPU has it) is faster.
+        let is_sha1 = cfg!(target_arch = "wasm32")
+            && std::any::TypeId::of::<D>() == std::any::TypeId::of::<sha1::Sha1>();
+        if !(is_sha1 && sha1_iterate(a.as_mut_slice(), iterations.saturating_sub(1))) {
+            for _ in 1..iterations {
+                a = D::digest(&a);
+            }
         }
         chunk.iter_mut().zip(a.iter()).for_each(|(o, x)| *o = *x);
         // I_j = (I_j + B + 1) mod 2^(8v), with B = A repeated to v bytes.
@@ -128,6 +133,96 @@ fn kdf<D: EagerHash>(pass: &[u8], salt: &[u8], id: u8, iterations: u64, out: &mu
                 carry = sum >> 8;
             }
         }
+    }
+}
+
+/// `a = SHA-1(a)`, `n` times, `a` being a SHA-1 digest (`false` when it is not 20 bytes):
+/// one compression each, of a block padded once. `Sha1::digest` does the same work plus a
+/// hasher's buffering and padding per call. This is most of the time a legacy PFX takes to
+/// load (6 × 2,000 iterations), and it runs at a process's start.
+fn sha1_iterate(a: &mut [u8], n: u64) -> bool {
+    const H0: [u32; 5] = [
+        0x6745_2301,
+        0xEFCD_AB89,
+        0x98BA_DCFE,
+        0x1032_5476,
+        0xC3D2_E1F0,
+    ];
+    let Ok(a) = <&mut [u8; 20]>::try_from(a) else {
+        return false;
+    };
+    // The message's 16 words: the 5 of the digest, 0x80 then zeros, the bit length 160.
+    let mut block = Zeroizing::new([0u32; 16]);
+    let mut state = Zeroizing::new(H0);
+    for (word, bytes) in state.iter_mut().zip(a.chunks_exact(4)) {
+        *word = <[u8; 4]>::try_from(bytes).map_or(0, u32::from_be_bytes);
+    }
+    for _ in 0..n {
+        let [s0, s1, s2, s3, s4] = *state;
+        *block = [
+            s0,
+            s1,
+            s2,
+            s3,
+            s4,
+            0x8000_0000,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            160,
+        ];
+        *state = H0;
+        sha1_compress(&mut state, &mut block);
+    }
+    for (bytes, word) in a.chunks_exact_mut(4).zip(state.iter()) {
+        bytes.copy_from_slice(&word.to_be_bytes());
+    }
+    true
+}
+
+/// One SHA-1 compression (FIPS 180-4 §6.1.2), the textbook loop over a 16-word schedule
+/// (overwritten). The `sha1` crate's portable code models SIMD lanes in small functions of
+/// `[u32; 4]` values, which the size-optimised wasm build keeps as calls through memory and
+/// V8's baseline wasm compiler (what runs at a process's start) makes several times slower.
+/// Tested against the crate in `sha1_iterate_is_sha1_repeated`.
+#[allow(clippy::indexing_slicing)] // every index is `t & 15` or below 16, into [u32; 16]
+fn sha1_compress(state: &mut [u32; 5], w: &mut [u32; 16]) {
+    let [mut a, mut b, mut c, mut d, mut e] = *state;
+    for t in 0..80 {
+        let word = if t < 16 {
+            w[t]
+        } else {
+            let x =
+                (w[(t + 13) & 15] ^ w[(t + 8) & 15] ^ w[(t + 2) & 15] ^ w[t & 15]).rotate_left(1);
+            w[t & 15] = x;
+            x
+        };
+        let (f, k) = match t {
+            0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
+            20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
+            40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+            _ => (b ^ c ^ d, 0xCA62_C1D6),
+        };
+        let next = a
+            .rotate_left(5)
+            .wrapping_add(f)
+            .wrapping_add(e)
+            .wrapping_add(k)
+            .wrapping_add(word);
+        e = d;
+        d = c;
+        c = b.rotate_left(30);
+        b = a;
+        a = next;
+    }
+    for (s, v) in state.iter_mut().zip([a, b, c, d, e]) {
+        *s = s.wrapping_add(v);
     }
 }
 
@@ -333,5 +428,33 @@ mod tests {
         let mut iv = [0u8; 8];
         kdf::<sha1::Sha1>(&pass, &salt, 2, 1, &mut iv);
         assert_eq!(der::hex(&iv), "79993dfe048d3b76");
+        // The same vectors' password "queeg", salt 1682C0FC5B3F7EC5, 1,000 iterations:
+        // the iterated SHA-1 of `sha1_iterate`.
+        let pass: Vec<u8> = "queeg"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .chain([0, 0])
+            .collect();
+        let salt = [0x16, 0x82, 0xC0, 0xFC, 0x5B, 0x3F, 0x7E, 0xC5];
+        let mut key = [0u8; 24];
+        kdf::<sha1::Sha1>(&pass, &salt, 1, 1000, &mut key);
+        assert_eq!(
+            der::hex(&key),
+            "483dd6e919d7de2e8e648ba8f862f3fbfbdc2bcb2c02957f"
+        );
+        kdf::<sha1::Sha1>(&pass, &salt, 2, 1000, &mut iv);
+        assert_eq!(der::hex(&iv), "9d461d1b00355c50");
+    }
+
+    #[test]
+    fn sha1_iterate_is_sha1_repeated() {
+        let mut fast = [7u8; 20];
+        let mut slow = sha1::Sha1::digest(fast);
+        for _ in 1..300 {
+            slow = sha1::Sha1::digest(slow);
+        }
+        assert!(sha1_iterate(&mut fast, 300));
+        assert_eq!(fast.as_slice(), slow.as_slice());
+        assert!(!sha1_iterate(&mut [0u8; 32], 1), "only a SHA-1 digest");
     }
 }

@@ -5,7 +5,7 @@ use super::cache::{CachedCert, CertCache};
 use super::chain::{check_validity, validate_chain, validate_links};
 use super::policy::{check_signing_key, printable, MIN_RSA_BITS, MIN_RSA_BITS_LEGACY_500};
 use super::trust::{Anchors, TrustProfile};
-use crate::crypto::{CryptoBackend, HashAlg, HexDigest};
+use crate::crypto::{hex_lower, CryptoBackend, HashAlg, HexDigest};
 use crate::error::{Error, ErrorCode, Result, VerifyStep};
 use crate::form::{
     ambiguity_of, parse_notify_body_borrowed, parse_sync_body_borrowed, write_canonical,
@@ -239,7 +239,11 @@ impl Verifier {
             )),
         };
         result.map_err(|e| {
-            e.with_canonical_sha256(canonical_hex(fields, HashAlg::Sha256).as_str().to_owned())
+            e.with_canonical_sha256(
+                core_canonical_hex(fields, HashAlg::Sha256)
+                    .as_str()
+                    .to_owned(),
+            )
         })
     }
 
@@ -374,11 +378,42 @@ impl Received for BorrowedFields<'_> {
     }
 }
 
-/// The hex digest of the canonical string, hashed piece by piece (never built).
-fn canonical_hex(fields: &impl Received, hash: HashAlg) -> HexDigest {
+/// The hex digest of the canonical string: hashed piece by piece by the core (the string
+/// never built), or built once and handed whole to a host backend's own hash.
+fn canonical_hex(
+    key: &dyn crate::crypto::PublicKeyOps,
+    fields: &impl Received,
+    hash: HashAlg,
+) -> Result<CanonicalHex> {
+    if key.has_host_digest() {
+        let mut canonical = String::new();
+        write_canonical(fields.pairs(), |piece| canonical.push_str(piece));
+        return Ok(CanonicalHex::Host(hex_lower(
+            &key.digest(hash, canonical.as_bytes())?,
+        )));
+    }
+    Ok(CanonicalHex::Core(core_canonical_hex(fields, hash)))
+}
+
+/// The hex digest of the canonical string by the core's hash, piece by piece.
+fn core_canonical_hex(fields: &impl Received, hash: HashAlg) -> HexDigest {
     let mut hasher = hash.hasher();
     write_canonical(fields.pairs(), |piece| hasher.update(piece.as_bytes()));
     hasher.finish_hex()
+}
+
+enum CanonicalHex {
+    Core(HexDigest),
+    Host(String),
+}
+
+impl CanonicalHex {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Core(hex) => hex.as_bytes(),
+            Self::Host(hex) => hex.as_bytes(),
+        }
+    }
 }
 
 /// The largest signature decoded on the stack: RSA-8192, the largest key verified.
@@ -408,7 +443,7 @@ fn check_rsa_signature(
         }
         Err(base64::DecodeSliceError::DecodeError(_)) => return Err(not_base64()),
     };
-    let digest_hex = canonical_hex(fields, hash);
+    let digest_hex = canonical_hex(key, fields, hash)?;
     if key.verify_pkcs1v15(hash, digest_hex.as_bytes(), sig)? {
         Ok(())
     } else {

@@ -52,8 +52,12 @@ else
   status=1
 fi
 
-# C: the runner and the sandbox that `bash c-header/test.sh` built.
+# C: the runner in the CMake tree that `bash c-header/test.sh` configured, relinked here
+# against the current Rust library so that a run of this script alone never uses a stale one.
 target=${CARGO_TARGET_DIR:-target}
+if [[ -f $target/c-header-build/CMakeCache.txt ]]; then
+  cargo build -q --release -p acp-c -p acp-cli && cmake --build "$target/c-header-build" --target conformance >/dev/null || status=1
+fi
 if [[ -x $target/c-header-build/conformance && -x $target/release/acp ]]; then
   "$target/c-header-build/conformance" "$target/release/acp" tests | line c || status=1
 else

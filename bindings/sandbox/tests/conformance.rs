@@ -227,7 +227,13 @@ impl Run {
         .ok()
     }
 
-    fn exchange_step(&self, sent: &OutgoingRequest, timeout_ms: u64) -> Result<NextStep, Error> {
+    /// The planner's step and the `now` it was given: `queryAfter` counts from that `now`
+    /// (the sandbox clock runs in real time, so a second read may be a second later).
+    fn exchange_step(
+        &self,
+        sent: &OutgoingRequest,
+        timeout_ms: u64,
+    ) -> Result<(NextStep, Timestamp), Error> {
         let answer = self.post(sent, timeout_ms);
         let exchange = match &answer {
             Some(r) => Exchange::Answered {
@@ -236,7 +242,10 @@ impl Run {
             },
             None => Exchange::NoAnswer,
         };
-        self.client.next_step(sent, exchange, self.now())
+        let now = self.now();
+        self.client
+            .next_step(sent, exchange, now)
+            .map(|step| (step, now))
     }
 
     fn run_step(&mut self, step: &Value) -> StepResult {
@@ -260,8 +269,8 @@ impl Run {
                 }
                 let timeout = step["timeoutMs"].as_u64().unwrap_or(5000);
                 match self.exchange_step(&request, timeout) {
-                    Ok(next) => {
-                        check_step(&expect, &next, self.now())?;
+                    Ok((next, planned_at)) => {
+                        check_step(&expect, &next, planned_at)?;
                         self.save_outcome(step, next.outcome())?;
                         self.kept.insert(name, Kept::Step(request, next));
                         Ok(())
@@ -416,7 +425,8 @@ impl Run {
             }
             step = self
                 .exchange_step(&query, 5000)
-                .map_err(|e| format!("query: {e}"))?;
+                .map_err(|e| format!("query: {e}"))?
+                .0;
         }
         Ok(step.outcome().cloned())
     }

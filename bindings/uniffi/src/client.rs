@@ -2,8 +2,9 @@
 //! answer means and what to do next; receive notifications. Every method delegates to
 //! `unionpay_acp::Client`; every type it takes or returns is the core's.
 
+use crate::card::EncryptionCert;
 use crate::host::{now_or, OsRandom};
-use crate::keys::{backend, Backend, Credentials, EncryptionCert};
+use crate::keys::{backend, Backend, Credentials};
 use crate::Result;
 use std::sync::Arc;
 use std::time::SystemTime;

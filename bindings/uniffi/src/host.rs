@@ -1,13 +1,13 @@
 //! What the host supplies: the clock and the OS random source (the core reads neither).
 
-use std::time::SystemTime;
-use unionpay_acp::ffi::timestamp;
-use unionpay_acp::{Error, ErrorCode, RandomSource, Timestamp};
+use unionpay_acp::{Error, ErrorCode, RandomSource};
 
-/// The caller's `now`, or the host clock: the one place this binding reads the time.
+/// The caller's `now`, or the host clock: the one place this binding reads the time (only
+/// the merchant build verifies anything, so only it reads the clock).
+#[cfg(feature = "merchant")]
 #[allow(clippy::disallowed_methods)]
-pub fn now_or(now: Option<SystemTime>) -> Timestamp {
-    timestamp(now.unwrap_or_else(SystemTime::now))
+pub fn now_or(now: Option<std::time::SystemTime>) -> unionpay_acp::Timestamp {
+    unionpay_acp::ffi::timestamp(now.unwrap_or_else(std::time::SystemTime::now))
 }
 
 /// The operating system's random source.

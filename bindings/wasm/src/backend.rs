@@ -33,12 +33,23 @@ impl Backend {
     /// `loadPrivateKey(pkcs8Der)` → `{ sign(hash, msg) → Uint8Array (RSASSA-PKCS1-v1_5),
     /// decryptRaw(ciphertext) → Uint8Array (RSADP, no padding) }` and
     /// `loadPublicKey(pkcs1Der)` → `{ verify(hash, msg, sig) → boolean,
-    /// encryptRaw(block) → Uint8Array (RSAEP, no padding) }`.
+    /// encryptRaw(block) → Uint8Array (RSAEP, no padding) }`; optionally
+    /// `digest(hash, data)` → Uint8Array, the host's hash of what keys sign and verify
+    /// (without it the core hashes).
     pub fn host(callbacks: JsValue) -> JsResult<Backend> {
+        let digest = get(&callbacks, "digest");
+        let digest = if digest.is_undefined() {
+            None
+        } else {
+            Some(Arc::new(JsHandle::new(
+                function(&callbacks, "digest").js()?,
+            )))
+        };
         Ok(Backend {
             inner: Arc::new(HostBackend {
                 load_private: JsHandle::new(function(&callbacks, "loadPrivateKey").js()?),
                 load_public: JsHandle::new(function(&callbacks, "loadPublicKey").js()?),
+                digest,
             }),
         })
     }
@@ -53,6 +64,7 @@ fn function(object: &JsValue, name: &str) -> Result<Function> {
 struct HostBackend {
     load_private: JsHandle,
     load_public: JsHandle,
+    digest: Option<Arc<JsHandle>>,
 }
 
 impl fmt::Debug for HostBackend {
@@ -80,6 +92,7 @@ impl CryptoBackend for HostBackend {
         Ok(Arc::new(HostPrivateKey {
             sign: JsHandle::new(function(&ops, "sign").map_err(|_| rejected())?),
             decrypt_raw: JsHandle::new(function(&ops, "decryptRaw").map_err(|_| rejected())?),
+            digest: self.digest.clone(),
         }))
     }
 
@@ -98,6 +111,7 @@ impl CryptoBackend for HostBackend {
             verify: JsHandle::new(function(&ops, "verify").map_err(|_| rejected())?),
             encrypt_raw: JsHandle::new(function(&ops, "encryptRaw").map_err(|_| rejected())?),
             modulus_len: key.modulus().len(),
+            digest: self.digest.clone(),
         }))
     }
 }
@@ -105,6 +119,7 @@ impl CryptoBackend for HostBackend {
 struct HostPrivateKey {
     sign: JsHandle,
     decrypt_raw: JsHandle,
+    digest: Option<Arc<JsHandle>>,
 }
 
 impl PrivateKeyOps for HostPrivateKey {
@@ -143,12 +158,17 @@ impl PrivateKeyOps for HostPrivateKey {
         wipe(&js_em);
         unpad_pkcs1v15_encryption(&em)
     }
+
+    fn digest(&self, hash: HashAlg, data: &[u8]) -> Result<Vec<u8>> {
+        host_digest(self.digest.as_deref(), hash, data)
+    }
 }
 
 struct HostPublicKey {
     verify: JsHandle,
     encrypt_raw: JsHandle,
     modulus_len: usize,
+    digest: Option<Arc<JsHandle>>,
 }
 
 impl PublicKeyOps for HostPublicKey {
@@ -193,6 +213,43 @@ impl PublicKeyOps for HostPublicKey {
             Err(failed())
         }
     }
+
+    fn digest(&self, hash: HashAlg, data: &[u8]) -> Result<Vec<u8>> {
+        host_digest(self.digest.as_deref(), hash, data)
+    }
+
+    fn has_host_digest(&self) -> bool {
+        self.digest.is_some()
+    }
+}
+
+/// Below this many bytes the core's hash is the faster one: a call into the host costs
+/// about 2 µs, the core's SHA-256 in wasm about 4 ns a byte (measured on Node 20: a 600-byte
+/// request is signed 1 µs faster with the core's hash, a 2 KB answer verified 5 µs faster
+/// with the host's).
+const HOST_DIGEST_MIN: usize = 1024;
+
+/// The host's digest of a message keys sign or verify; the core's where the host gave no
+/// `digest`, for short messages and for SM3 (no signature here uses it). Only what is as
+/// long as the digest counts: anything else is the backend's failure, never a digest.
+fn host_digest(host: Option<&JsHandle>, hash: HashAlg, data: &[u8]) -> Result<Vec<u8>> {
+    let (Some(host), Some(id), true) = (host, hash_id(hash), data.len() >= HOST_DIGEST_MIN) else {
+        return Ok(hash.digest(data));
+    };
+    let len = match hash {
+        HashAlg::Sha1 => 20,
+        _ => 32,
+    };
+    host.call(&[JsValue::from_f64(id), js_bytes(data).into()])
+        .and_then(|d| d.dyn_into::<Uint8Array>().ok())
+        .map(|d| d.to_vec())
+        .filter(|d| d.len() == len)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::CryptoBackend,
+                "the host backend's digest callback failed or did not return a digest",
+            )
+        })
 }
 
 /// Overwrites a JS byte array with zeros.

@@ -1,10 +1,11 @@
 //! The few JS ↔ Rust conversions that are not the core's JSON: bytes, the clock, object
-//! properties of the low-level API's options, and JSON text in.
+//! properties of the low-level API's options, JSON text in, and field maps on the signing
+//! and verification paths.
 
 use crate::error::bad_argument;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
-use unionpay_acp::{Error, ErrorCode, Result, Timestamp};
+use unionpay_acp::{Error, ErrorCode, Fields, Result, Timestamp};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Sets `obj[key] = value` (a fresh plain object never refuses).
@@ -78,4 +79,50 @@ pub fn js_bytes(bytes: &[u8]) -> Uint8Array {
 /// JSON text (what `JSON.stringify` made) as `T`.
 pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| bad_argument(&format!("{what}: {e}")))
+}
+
+/// Field maps on the signing and verification paths cross as one string of NUL-separated
+/// texts, `\0k\0v\0k\0v…` (a leading NUL says which form it is): no escaping, no JSON
+/// parser, and on the JS side one `split`. A map with a NUL in a key or value crosses as
+/// JSON instead (what does not start with NUL is JSON).
+pub fn fields_in(text: &str, what: &str) -> Result<Fields> {
+    let Some(rest) = text.strip_prefix('\0') else {
+        return from_json(text, what);
+    };
+    let mut fields = Fields::new();
+    let mut parts = rest.split('\0');
+    while let Some(key) = parts.next() {
+        let value = parts
+            .next()
+            .ok_or_else(|| bad_argument(&format!("{what}: a key without a value")))?;
+        if fields.insert_raw(key, value).is_some() {
+            return Err(bad_argument(&format!(
+                "{what}: the key '{key}' appears twice"
+            )));
+        }
+    }
+    Ok(fields)
+}
+
+/// `head`'s texts, then `fields`' keys and values, as [`fields_in`] reads them
+/// (`\0h\0…\0k\0v…`); JSON of `json_fallback` when one of the texts holds a NUL.
+pub fn fields_out(
+    head: &[&str],
+    fields: &Fields,
+    json_fallback: impl FnOnce() -> String,
+) -> String {
+    let texts = || {
+        head.iter()
+            .copied()
+            .chain(fields.iter().flat_map(|(k, v)| [k, v]))
+    };
+    if texts().any(|t| t.contains('\0')) {
+        return json_fallback();
+    }
+    let mut out = String::with_capacity(texts().map(|t| t.len() + 1).sum());
+    for t in texts() {
+        out.push('\0');
+        out.push_str(t);
+    }
+    out
 }

@@ -1,6 +1,7 @@
 //! The wasm-bindgen binding of `unionpay-acp` (issue 5), used by the npm package in
 //! `npm/`: it hands the core's JSON shapes (`unionpay_acp::json`) across, one string per
-//! call, and maps errors, nothing else.
+//! call (field maps on the signing and verification paths as NUL-separated text, see
+//! `convert::fields_in`), and maps errors, nothing else.
 //!
 //! Host defaults: the RNG is `crypto.getRandomValues` (getrandom's `wasm_js` backend),
 //! the clock is the facade's (`now` arrives as Unix seconds), RSA is the host's through

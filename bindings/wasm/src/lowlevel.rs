@@ -2,7 +2,9 @@
 //! themselves, and for the shared vectors: keys, certificates, verifiers, forms, card data.
 
 use crate::backend::Backend;
-use crate::convert::{bytes_list, from_json, get_string, js_bytes, set, timestamp};
+use crate::convert::{
+    bytes_list, fields_in, fields_out, from_json, get_string, js_bytes, set, timestamp,
+};
 use crate::error::{bad_argument, IntoJs, JsResult};
 use crate::with_rng;
 use js_sys::{Object, Uint8Array};
@@ -125,24 +127,33 @@ impl Verifier {
         self.inner.verify_fields(&f, timestamp(now).js()?).js()
     }
 
-    /// Parses (no URL-decoding) and verifies a synchronous answer; returns its fields.
+    /// Parses (no URL-decoding) and verifies a synchronous answer; returns its fields
+    /// (as [`fields_out`] writes them).
     #[wasm_bindgen(js_name = verifySyncBody)]
     pub fn verify_sync_body(&self, body: &[u8], now: f64) -> JsResult<String> {
         let f = self
             .inner
             .verify_sync_body(body, timestamp(now).js()?)
             .js()?;
-        Ok(to_json(&f))
+        Ok(fields_out(&[], &f, || to_json(&f)))
     }
 
-    /// Parses (form-decoding) and verifies a notification body; returns its fields.
+    /// [`Verifier::verify_sync_body`] of a body the host holds as text: the string crosses
+    /// once, written by the glue straight into wasm memory (no encoded copy in JS first).
+    #[wasm_bindgen(js_name = verifySyncText)]
+    pub fn verify_sync_text(&self, body: &str, now: f64) -> JsResult<String> {
+        self.verify_sync_body(body.as_bytes(), now)
+    }
+
+    /// Parses (form-decoding) and verifies a notification body; returns its fields (as
+    /// [`fields_out`] writes them).
     #[wasm_bindgen(js_name = verifyNotifyBody)]
     pub fn verify_notify_body(&self, body: &[u8], now: f64) -> JsResult<String> {
         let f = self
             .inner
             .verify_notify_body(body, timestamp(now).js()?)
             .js()?;
-        Ok(to_json(&f))
+        Ok(fields_out(&[], &f, || to_json(&f)))
     }
 }
 
@@ -182,13 +193,14 @@ pub fn hex_digest(algorithm: &str, data: &[u8]) -> JsResult<String> {
     Ok(alg.hex_digest(data))
 }
 
-/// Signs with the merchant key: `{fields, canonical, digestHex}`.
+/// Signs with the merchant key: `{fields, canonical, digestHex}` (see [`sign`]).
 #[wasm_bindgen(js_name = signFieldsWithKey)]
 pub fn sign_fields_with_key(fields: &str, key: &MerchantKey) -> JsResult<String> {
     sign(fields, &unionpay_acp::Credentials::Rsa(key.inner.clone()))
 }
 
-/// Signs with a secure key (`signMethod` 11 or 12): `{fields, canonical, digestHex}`.
+/// Signs with a secure key (`signMethod` 11 or 12): `{fields, canonical, digestHex}` (see
+/// [`sign`]).
 #[wasm_bindgen(js_name = signFieldsWithSecureKey)]
 pub fn sign_fields_with_secure_key(
     fields: &str,
@@ -220,19 +232,24 @@ struct Signed<'a> {
     digest_hex: &'a str,
 }
 
-/// A field map from JSON, values exactly as given (empty ones kept).
-fn parse_fields(json: &str) -> unionpay_acp::Result<Fields> {
-    from_json(json, "fields must be a plain object of strings")
+/// A field map ([`fields_in`]: NUL-separated or JSON), values exactly as given (empty
+/// ones kept).
+fn parse_fields(text: &str) -> unionpay_acp::Result<Fields> {
+    fields_in(text, "fields must be a plain object of strings")
 }
 
-/// `{fields, canonical, digestHex}` as JSON.
+/// `\0digestHex\0canonical\0k\0v…` ([`fields_out`]), or `{fields, canonical, digestHex}`
+/// as JSON.
 fn sign(fields: &str, credentials: &unionpay_acp::Credentials) -> JsResult<String> {
     let mut f = parse_fields(fields).js()?;
     let info = unionpay_acp::sign_fields(&mut f, credentials).js()?;
-    Ok(to_json(&Signed {
-        fields: &f,
-        canonical: &info.canonical,
-        digest_hex: &info.digest_hex,
+    let head = [info.digest_hex.as_str(), info.canonical.as_str()];
+    Ok(fields_out(&head, &f, || {
+        to_json(&Signed {
+            fields: &f,
+            canonical: &info.canonical,
+            digest_hex: &info.digest_hex,
+        })
     }))
 }
 

@@ -14,8 +14,10 @@ import uniffi.unionpay_acp_ffi.EncryptionCert
  * val accNo = enc.encryptPan("6221558812340000")
  * val customerInfo = enc.customerInfo(CustomerInfo(phoneNo = "13552535506", cvn2 = "123", expired = "2311"))
  * ```
- * For an app, build the native library with `--no-default-features` (no AWS-LC: only
- * public-key encryption is used here).
+ * The one class shared by the JVM JAR (bindings/kotlin) and the Android library
+ * (bindings/android): an app gets the card-encryption-only native build
+ * (`--no-default-features`: pure Rust, no AWS-LC, no API that holds a merchant key), whose
+ * generated API is exactly what this class calls.
  */
 class CardEncryptor(encryptionCert: ByteArray) : AutoCloseable {
     constructor(pem: String) : this(pem.toByteArray(Charsets.UTF_8))
