@@ -37,16 +37,7 @@ mvn -q -B -Dstyle.color=never package \
 
 # -q hides Surefire's summary: print one from its reports.
 if compgen -G "target/surefire-reports/TEST-*.xml" >/dev/null; then
-  python3 - <<'PY'
-import glob, xml.etree.ElementTree as ET
-t = f = s = 0
-for p in glob.glob("target/surefire-reports/TEST-*.xml"):
-    r = ET.parse(p).getroot()
-    n, fl, e, sk = (int(r.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
-    print(f"  {r.get('name')}: {n} tests, {fl + e} failed, {sk} skipped")
-    t += n; f += fl + e; s += sk
-print(f"JUnit: {t - f - s} passed, {f} failed, {s} skipped")
-PY
+  python3 "$ROOT/tests/tools/surefire_summary.py" target/surefire-reports
 fi
 [ "$status" = 0 ] || exit "$status"
 
